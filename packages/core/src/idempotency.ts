@@ -1,0 +1,93 @@
+/**
+ * What `claim` found:
+ * - `'claimed'`: nobody had this key; the caller now owns it and must `complete` or `release` it;
+ * - `'done'`: a copy with this key was already processed successfully;
+ * - `'in-flight'`: another copy holds the claim right now.
+ */
+export type ClaimResult = 'claimed' | 'done' | 'in-flight'
+
+/**
+ * Where the receiver remembers which notifications it has processed. All methods are async,
+ * so a store may live in another process (see `@piopiy-webhooks/redis`).
+ */
+export interface IdempotencyStore {
+  /**
+   * Atomically claims `key`. The claim is a lease of `ttlMs`: if it is neither completed nor
+   * released by then (the process died), the key becomes claimable again.
+   */
+  claim (key: string, ttlMs: number): Promise<ClaimResult>
+  /** Marks a claimed key as processed; later claims answer `'done'` for the store's retention time. */
+  complete (key: string): Promise<void>
+  /** Gives a claimed key back, so that the next copy (the platform's retry) is processed. */
+  release (key: string): Promise<void>
+}
+
+/** Options of {@link MemoryIdempotencyStore}. */
+export interface MemoryIdempotencyStoreOptions {
+  /**
+   * Most keys kept; past it the least recently used key is forgotten.
+   * @default 100000
+   */
+  maxKeys?: number
+  /**
+   * How long a completed key is remembered, in ms. PIOPIY retries a CDR up to 30 min after the
+   * first delivery, so keep this above 30 min.
+   * @default 3600000 (1 hour)
+   */
+  ttlMs?: number
+}
+
+/**
+ * The default store: in-process, bounded (LRU over `maxKeys`), with expiry.
+ * One entry costs a key string plus one small integer: in-flight claims are stored as the negative
+ * of their expiry, completed keys as the positive, both in ms since the store was created (a small
+ * integer that V8 keeps unboxed for the first 12 days, and still works after).
+ */
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  readonly maxKeys: number
+  readonly ttlMs: number
+  readonly #entries = new Map<string, number>()
+  readonly #origin = Date.now() - 1
+  readonly #now: () => number
+
+  constructor (options: MemoryIdempotencyStoreOptions & { now?: () => number } = {}) {
+    const { maxKeys = 100_000, ttlMs = 3_600_000, now = Date.now } = options
+    if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new RangeError('[@piopiy-webhooks/core] MemoryIdempotencyStore: maxKeys must be a positive integer')
+    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError('[@piopiy-webhooks/core] MemoryIdempotencyStore: ttlMs must be a positive number')
+    this.maxKeys = maxKeys
+    this.ttlMs = ttlMs
+    this.#now = now
+  }
+
+  /** Number of keys held (expired ones included until they are touched or evicted). */
+  get size (): number { return this.#entries.size }
+
+  async claim (key: string, ttlMs: number): Promise<ClaimResult> {
+    const now = this.#clock()
+    const entry = this.#entries.get(key)
+    if (entry !== undefined && Math.abs(entry) > now) {
+      return entry > 0 ? 'done' : 'in-flight'
+    }
+    this.#set(key, -(now + ttlMs))
+    return 'claimed'
+  }
+
+  async complete (key: string): Promise<void> {
+    this.#set(key, this.#clock() + this.ttlMs)
+  }
+
+  async release (key: string): Promise<void> {
+    this.#entries.delete(key)
+  }
+
+  #clock (): number { return this.#now() - this.#origin }
+
+  #set (key: string, value: number): void {
+    const entries = this.#entries
+    entries.delete(key) // re-insert at the end: Map order is our LRU order
+    entries.set(key, value)
+    if (entries.size > this.maxKeys) {
+      entries.delete(entries.keys().next().value as string)
+    }
+  }
+}

@@ -1,0 +1,6 @@
+export { PiopiyWebhookError, type PiopiyWebhookErrorCode } from './errors.js'
+export { consoleLogger, type Logger } from './logger.js'
+export { MemoryIdempotencyStore, type ClaimResult, type IdempotencyStore, type MemoryIdempotencyStoreOptions } from './idempotency.js'
+export * from './schemas.js'
+export * from './records.js'
+export type * from './types.js'

@@ -1,0 +1,97 @@
+/**
+ * The wire schemas: what PIOPIY POSTs, one schema per notification kind. These objects are the single
+ * source of truth: Ajv compiles them (once) to validate, and the wire TypeScript types are derived
+ * from them with `Static`. Every field is documented in docs/fields.md.
+ */
+import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox'
+
+/** A phone number as PIOPIY sends it: a JSON number, or a string (which keeps a leading zero). */
+const phone = (description: string): TUnsafe<string | number> =>
+  Type.Unsafe<string | number>({ type: ['string', 'integer'], minLength: 1, maxLength: 64, minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description })
+
+/** An app id: a number in every sample; a numeric string is accepted too. */
+const appId = (description: string): TUnsafe<string | number> =>
+  Type.Unsafe<string | number>({ type: ['string', 'integer'], pattern: '^[0-9]{1,15}$', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description })
+
+/** A decimal amount: a string with the exact digits (`'0.450000'`), or a number (`0` when unbilled). */
+const money = (description: string): TUnsafe<string | number> =>
+  Type.Unsafe<string | number>({ type: ['string', 'number'], pattern: '^-?[0-9]{1,15}(\\.[0-9]{1,12})?$', description })
+
+const epochSeconds = (description: string): TSchema => Type.Number({ minimum: 0, description: `${description} (epoch seconds)` })
+
+/** Fields every notification kind may carry, with their documented types. */
+const common = {
+  cmiuuid: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Unique id of this call leg (a UUID in the docs; any non-empty string accepted)' })),
+  cmuuid: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Spelling of cmiuuid used by the DTMF samples' })),
+  appid: Type.Optional(appId('Your app id (the key every sample uses)')),
+  app_id: Type.Optional(appId('Your app id (the key the legacy and India tables document)')),
+  type: Type.Optional(Type.String({ description: "Notification type: 'cdr' or 'event' (legacy global and India payloads only)" })),
+  time: Type.Number({ minimum: 0, description: 'Timestamp of this notification (epoch milliseconds)' }),
+  conversation_uuid: Type.Optional(Type.String({ maxLength: 200, description: 'Id shared by both legs of one conversation (a UUID or a 43-character id)' })),
+  request_id: Type.Optional(Type.String({ maxLength: 200, description: 'Id returned by the make-call API; outbound calls only' })),
+  extra_params: Type.Optional(Type.Union([Type.String({ maxLength: 16384 }), Type.Object({}), Type.Null()], { description: 'Your custom parameters, echoed back as a string in one of four styles' }))
+}
+
+const direction = Type.Union([Type.Literal('inbound'), Type.Literal('outbound')], { description: 'Direction of this call' })
+const leg = Type.Union([Type.Literal('a'), Type.Literal('b')], { description: 'Leg of the call: a or b' })
+
+/** A call detail record (CDR): sent when a call leg ends, re-sent up to 4 times. */
+export const CdrPayloadSchema = Type.Object({
+  ...common,
+  direction,
+  leg,
+  status: Type.Union([Type.Literal('answered'), Type.Literal('missed'), Type.Literal('ANSWERED'), Type.Literal('MISSED')], { description: 'Outcome of the call leg' }),
+  from: phone('The number who made the call (inbound) or your DID (outbound)'),
+  to: phone('Your DID (inbound) or the number the call was made to (outbound)'),
+  callerid: Type.Optional(phone('The caller id shown on the call')),
+  vn: Type.Optional(phone('The virtual number shown to the customer')),
+  duration: Type.Number({ minimum: 0, description: 'Talk time in seconds (0 when missed)' }),
+  start_time: Type.Optional(epochSeconds('The start time of this call')),
+  end_time: Type.Optional(epochSeconds('The end time of this call')),
+  answer_time: Type.Optional(epochSeconds('The answer time of this call (may appear on missed calls)')),
+  call_rate: Type.Optional(money('The billed call rate: a decimal string, or number 0 when unbilled')),
+  balance: Type.Optional(money('The account balance after this call, as a decimal string')),
+  out: Type.Optional(Type.Boolean({ description: 'Undocumented; true on legacy and India outbound CDRs' })),
+  api_init: Type.Optional(Type.Boolean({ description: 'Undocumented; true on a legacy API-initiated outbound CDR' }))
+}, { $id: 'piopiy-cdr', title: 'PIOPIY call detail record (CDR)', additionalProperties: true })
+
+/** A live call event: in_answered, out_started, out_answered, out_bridged, hangup, started, ringing, answered… */
+export const CallEventPayloadSchema = Type.Object({
+  ...common,
+  direction,
+  leg,
+  status: Type.String({ minLength: 1, maxLength: 64, description: "Event name, e.g. 'in_answered', 'out_started', 'hangup'" }),
+  from: phone('The number who made the call (inbound) or your DID (outbound)'),
+  to: Type.Optional(phone('Your DID (inbound) or the number called (outbound)')),
+  callerid: Type.Optional(phone('The caller id shown on the call')),
+  vn: Type.Optional(phone('The virtual number shown to the customer'))
+}, { $id: 'piopiy-call-event', title: 'PIOPIY live call event', additionalProperties: true })
+
+/** An AI stream event: stream_connected / STREAM_DISCONNECTED, with `ws_status` as a JSON string. */
+export const StreamEventPayloadSchema = Type.Object({
+  ...common,
+  direction: Type.Optional(direction),
+  leg: Type.Optional(leg),
+  status: Type.String({ pattern: '^(stream_connected|stream_disconnected|STREAM_CONNECTED|STREAM_DISCONNECTED)$', description: 'Status of the stream' }),
+  from: Type.Optional(phone('The number who made the call')),
+  to: Type.Optional(phone('The number called')),
+  ws_status: Type.Optional(Type.Union([Type.String({ maxLength: 16384 }), Type.Object({})], { description: 'WebSocket status: a JSON string such as \'{"status":"connected"}\'' }))
+}, { $id: 'piopiy-stream-event', title: 'PIOPIY AI stream event', additionalProperties: true })
+
+/** Any other JSON object that names a call: acknowledged and passed to `onNotification` as `kind: 'unknown'`. */
+export const UnknownPayloadSchema = Type.Object({
+  cmiuuid: common.cmiuuid,
+  cmuuid: common.cmuuid,
+  appid: common.appid,
+  app_id: common.app_id,
+  status: Type.Optional(Type.String({ maxLength: 200 })),
+  direction: Type.Optional(Type.String({ maxLength: 200 })),
+  leg: Type.Optional(Type.String({ maxLength: 200 }))
+}, { $id: 'piopiy-unknown', title: 'Other PIOPIY notification', additionalProperties: true })
+
+export type CdrPayload = Static<typeof CdrPayloadSchema>
+export type CallEventPayload = Static<typeof CallEventPayloadSchema>
+export type StreamEventPayload = Static<typeof StreamEventPayloadSchema>
+export type UnknownPayload = Static<typeof UnknownPayloadSchema>
+/** Any payload the receiver accepts, as it arrived on the wire. */
+export type WirePayload = CdrPayload | CallEventPayload | StreamEventPayload | UnknownPayload

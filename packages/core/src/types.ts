@@ -1,0 +1,157 @@
+import type { IdempotencyStore } from './idempotency.js'
+import type { Logger } from './logger.js'
+import type {
+  CallEventRecord, InboundAnsweredCdr, InboundMissedCdr, Notification, NotificationKind,
+  OutboundAnsweredCdr, OutboundMissedCdr, StreamEventRecord
+} from './records.js'
+
+/** Request headers as Node gives them (lower-case names). */
+export type Headers = Record<string, string | string[] | undefined>
+
+/** What a callback receives beside the record. */
+export interface CallbackContext {
+  /** The dedupe key of this notification; use it to make your own writes idempotent. */
+  key: string
+  kind: NotificationKind
+  receivedAt: Date
+  headers: Headers
+  /** The client address (after `trustProxy`, when set). */
+  ip: string | undefined
+  log: Logger
+}
+
+/** What `onInvalid` receives for every rejected request: nothing is dropped silently. */
+export interface InvalidInfo {
+  /** The body as received (truncated to `bodyLimit` bytes for a 413). */
+  rawBody: string
+  /** Human-readable reasons, e.g. `"duration: must be a number"`. */
+  reasons: string[]
+  /** The HTTP status answered. */
+  status: number
+  headers: Headers
+  ip: string | undefined
+}
+
+type Callback<T> = (record: T, ctx: CallbackContext) => unknown
+
+/** Shared-secret token carried in the webhook URL (`?token=`) or a header. */
+export interface TokenAuth {
+  /** The secret. Compared in constant time. */
+  token: string
+  /**
+   * Header that may carry the token.
+   * @default 'x-webhook-token'
+   */
+  header?: string
+  /**
+   * Query parameter that may carry the token.
+   * @default 'token'
+   */
+  query?: string
+}
+
+/** Authentication of an unsigned sender; every configured check must pass. */
+export interface AuthOptions {
+  /** A secret token in the webhook URL or a header (a string is shorthand for `{ token }`). */
+  token?: string | TokenAuth
+  /** HTTP Basic credentials (put them in the webhook URL: `https://user:pass@host/webhook/cdr`). */
+  basic?: { username: string, password: string }
+  /** Client addresses allowed, as IPs or CIDR ranges (IPv4 and IPv6). */
+  allowIps?: string[]
+  /**
+   * Whether to take the client address from `X-Forwarded-For`: `false` uses the socket address;
+   * `true` trusts every proxy (left-most address); a number `n` trusts the `n` nearest proxies.
+   * @default false
+   */
+  trustProxy?: boolean | number
+  /** App ids allowed; notifications of other apps are rejected with 403. */
+  appIds?: Array<number | string>
+}
+
+/** Options shared by `createReceiver` and every adapter. */
+export interface ReceiverOptions {
+  /**
+   * Route that receives the webhooks (the path of the platform's own example).
+   * @default '/webhook/cdr'
+   */
+  path?: string
+  /** An inbound call was answered: the CDR of one leg. Fires once per CDR leg. */
+  onInboundAnswered?: Callback<InboundAnsweredCdr>
+  /** An inbound call was missed. */
+  onInboundMissed?: Callback<InboundMissedCdr>
+  /** An outbound call was answered. */
+  onOutboundAnswered?: Callback<OutboundAnsweredCdr>
+  /** An outbound call was missed. */
+  onOutboundMissed?: Callback<OutboundMissedCdr>
+  /** A live call event (`in_answered`, `out_started`, `hangup`, `ringing`, …). */
+  onCallEvent?: Callback<CallEventRecord>
+  /** An AI stream event (`stream_connected` / `stream_disconnected`). */
+  onStreamEvent?: Callback<StreamEventRecord>
+  /** Every valid notification, unknown kinds included; runs after the specific callback. */
+  onNotification?: Callback<Notification>
+  /**
+   * A request was rejected (4xx).
+   * @default logs at warn with the raw body
+   */
+  onInvalid?: (info: InvalidInfo) => unknown
+  /**
+   * A callback threw or timed out, or the idempotency store failed.
+   * @default logs at error
+   */
+  onError?: (err: Error, ctx: CallbackContext | undefined) => unknown
+  /**
+   * Dedupe of re-deliveries: `false` turns it off; or any `IdempotencyStore`.
+   * @default a new MemoryIdempotencyStore()
+   */
+  idempotency?: false | IdempotencyStore
+  /**
+   * Largest body accepted, in bytes; larger answers 413.
+   * @default 65536
+   */
+  bodyLimit?: number
+  /**
+   * A callback still running after this many ms answers 503 (the platform retries later); its
+   * dedupe claim is kept until it settles.
+   * @default 10000
+   */
+  handlerTimeoutMs?: number
+  /** Authentication; without it the receiver warns once at start-up. */
+  auth?: AuthOptions
+  /**
+   * Logger, pino-compatible. Adapters pass the framework's request logger when it has one.
+   * @default quiet console logger (warn and error only)
+   */
+  logger?: Logger
+}
+
+/** One HTTP request, as an adapter hands it to the core. */
+export interface WebhookRequest {
+  method: string
+  /** The request path, relative to where the adapter is mounted; may include `?query`. */
+  path: string
+  headers: Headers
+  /** The raw bytes: a buffer, a string, or a stream not yet read (read here, with `bodyLimit`). */
+  rawBody?: Uint8Array | string | AsyncIterable<Uint8Array | string>
+  /** A body a framework parser already produced; validated exactly like raw bytes. */
+  parsedBody?: unknown
+  /** The socket's remote address. */
+  ip?: string | undefined
+  /** A per-request logger (Fastify's `request.log`). */
+  log?: Logger
+}
+
+/** The answer the adapter writes back. */
+export interface WebhookResponse {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+export interface Receiver {
+  /** The path this receiver answers on. */
+  readonly path: string
+  /** Whether `path` (with or without a query string) is this receiver's route. */
+  matches (path: string): boolean
+  /** Runs the whole flow and resolves with the answer to write; never rejects. */
+  handle (request: WebhookRequest): Promise<WebhookResponse>
+}
