@@ -7,11 +7,15 @@ export interface Logger {
 }
 
 const noop = (): void => {}
+const print = (write: (...args: unknown[]) => void) => (obj: unknown, msg?: string): void => {
+  if (msg === undefined) write(obj)
+  else write(msg, obj)
+}
 
 /** The default logger: quiet for debug/info, `console.warn`/`console.error` for the rest. */
 export const consoleLogger: Logger = {
   debug: noop,
   info: noop,
-  warn: (obj, msg) => { console.warn(msg ?? '', obj) },
-  error: (obj, msg) => { console.error(msg ?? '', obj) }
+  warn: print((...args) => { console.warn(...args) }),
+  error: print((...args) => { console.error(...args) })
 }

@@ -3,7 +3,7 @@
  * source of truth: Ajv compiles them (once) to validate, and the wire TypeScript types are derived
  * from them with `Static`. Every field is documented in docs/fields.md.
  */
-import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox'
+import { Type, type Static, type TNumber, type TUnsafe } from '@sinclair/typebox'
 
 /** A phone number as PIOPIY sends it: a JSON number, or a string (which keeps a leading zero). */
 const phone = (description: string): TUnsafe<string | number> =>
@@ -17,7 +17,7 @@ const appId = (description: string): TUnsafe<string | number> =>
 const money = (description: string): TUnsafe<string | number> =>
   Type.Unsafe<string | number>({ type: ['string', 'number'], pattern: '^-?[0-9]{1,15}(\\.[0-9]{1,12})?$', description })
 
-const epochSeconds = (description: string): TSchema => Type.Number({ minimum: 0, description: `${description} (epoch seconds)` })
+const epochSeconds = (description: string): TNumber => Type.Number({ minimum: 0, description: `${description} (epoch seconds)` })
 
 /** Fields every notification kind may carry, with their documented types. */
 const common = {
@@ -29,18 +29,22 @@ const common = {
   time: Type.Number({ minimum: 0, description: 'Timestamp of this notification (epoch milliseconds)' }),
   conversation_uuid: Type.Optional(Type.String({ maxLength: 200, description: 'Id shared by both legs of one conversation (a UUID or a 43-character id)' })),
   request_id: Type.Optional(Type.String({ maxLength: 200, description: 'Id returned by the make-call API; outbound calls only' })),
-  extra_params: Type.Optional(Type.Union([Type.String({ maxLength: 16384 }), Type.Object({}), Type.Null()], { description: 'Your custom parameters, echoed back as a string in one of four styles' }))
+  extra_params: Type.Optional(Type.Unsafe<string | Record<string, unknown> | null>({ type: ['string', 'object', 'null'], maxLength: 16384, description: 'Your custom parameters, echoed back as a string in one of four styles' }))
 }
 
-const direction = Type.Union([Type.Literal('inbound'), Type.Literal('outbound')], { description: 'Direction of this call' })
-const leg = Type.Union([Type.Literal('a'), Type.Literal('b')], { description: 'Leg of the call: a or b' })
+/** A string enum as one JSON-schema `enum` (one clear error), typed as the union of its values. */
+const oneOf = <const T extends string[]>(values: T, description: string): TUnsafe<T[number]> =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: values, description })
+
+const direction = oneOf(['inbound', 'outbound'], 'Direction of this call')
+const leg = oneOf(['a', 'b'], 'Leg of the call: a or b')
 
 /** A call detail record (CDR): sent when a call leg ends, re-sent up to 4 times. */
 export const CdrPayloadSchema = Type.Object({
   ...common,
   direction,
   leg,
-  status: Type.Union([Type.Literal('answered'), Type.Literal('missed'), Type.Literal('ANSWERED'), Type.Literal('MISSED')], { description: 'Outcome of the call leg' }),
+  status: oneOf(['answered', 'missed', 'ANSWERED', 'MISSED'], 'Outcome of the call leg'),
   from: phone('The number who made the call (inbound) or your DID (outbound)'),
   to: phone('Your DID (inbound) or the number the call was made to (outbound)'),
   callerid: Type.Optional(phone('The caller id shown on the call')),
@@ -75,7 +79,7 @@ export const StreamEventPayloadSchema = Type.Object({
   status: Type.String({ pattern: '^(stream_connected|stream_disconnected|STREAM_CONNECTED|STREAM_DISCONNECTED)$', description: 'Status of the stream' }),
   from: Type.Optional(phone('The number who made the call')),
   to: Type.Optional(phone('The number called')),
-  ws_status: Type.Optional(Type.Union([Type.String({ maxLength: 16384 }), Type.Object({})], { description: 'WebSocket status: a JSON string such as \'{"status":"connected"}\'' }))
+  ws_status: Type.Optional(Type.Unsafe<string | Record<string, unknown>>({ type: ['string', 'object'], maxLength: 16384, description: 'WebSocket status: a JSON string such as \'{"status":"connected"}\'' }))
 }, { $id: 'piopiy-stream-event', title: 'PIOPIY AI stream event', additionalProperties: true })
 
 /** Any other JSON object that names a call: acknowledged and passed to `onNotification` as `kind: 'unknown'`. */

@@ -1,0 +1,106 @@
+/**
+ * Authentication of an unsigned sender (design.md, "Security"): a secret token in the URL or a header,
+ * HTTP Basic, an IP/CIDR allowlist (X-Forwarded-For only with `trustProxy`), and an app-id allowlist.
+ * A missing credential answers 401, a wrong one 403.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { BlockList, isIP } from 'node:net'
+import { PiopiyWebhookError } from './errors.js'
+import type { AuthOptions, Headers } from './types.js'
+
+/** Why a request failed authentication. */
+export interface AuthFailure { status: 401 | 403, reason: string, headers?: Record<string, string> }
+
+export interface Authenticator {
+  /** Checks token, basic credentials and client address; `undefined` when the request may pass. */
+  check (headers: Headers, query: string, ip: string | undefined): AuthFailure | undefined
+  /** Whether notifications of this app id are accepted. */
+  allowsApp (appId: number | undefined): boolean
+  /** The client address, honouring `trustProxy`. */
+  clientIp (socketIp: string | undefined, headers: Headers): string | undefined
+  /** Whether anything at all is configured. */
+  readonly configured: boolean
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest()
+/** Constant-time comparison (hashing first makes lengths equal and hides them). */
+const safeEqual = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b))
+
+const header = (headers: Headers, name: string): string | undefined => {
+  const value = headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** `::ffff:1.2.3.4` → `1.2.3.4`, so IPv4 rules match IPv4 clients on dual-stack sockets. */
+const plainIp = (ip: string): string => ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip
+
+const invalid = (message: string): never => { throw new PiopiyWebhookError('INVALID_OPTIONS', message) }
+
+function blockListOf (entries: unknown): BlockList | undefined {
+  if (entries === undefined) return undefined
+  if (!Array.isArray(entries)) return invalid('auth.allowIps must be an array of IPs or CIDR ranges')
+  const list = new BlockList()
+  for (const entry of entries) {
+    const [address = '', bits] = String(entry).split('/')
+    const family = isIP(address)
+    const prefix = bits === undefined ? (family === 6 ? 128 : 32) : Number(bits)
+    if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) {
+      invalid(`auth.allowIps: '${String(entry)}' is not an IP address or CIDR range`)
+    }
+    list.addSubnet(address, prefix, family === 6 ? 'ipv6' : 'ipv4')
+  }
+  return list
+}
+
+export function createAuthenticator (auth: AuthOptions = {}): Authenticator {
+  const tokenOption = typeof auth.token === 'string' ? { token: auth.token } : auth.token
+  if (tokenOption !== undefined && (typeof tokenOption.token !== 'string' || tokenOption.token === '')) invalid('auth.token must be a non-empty string')
+  const tokenHeader = tokenOption?.header?.toLowerCase() ?? 'x-webhook-token'
+  const tokenQuery = tokenOption?.query ?? 'token'
+  const basic = auth.basic
+  if (basic !== undefined && (typeof basic.username !== 'string' || typeof basic.password !== 'string')) invalid('auth.basic needs a username and a password')
+  const allowed = blockListOf(auth.allowIps)
+  const { trustProxy = false } = auth
+  if (typeof trustProxy !== 'boolean' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) invalid('auth.trustProxy must be a boolean or a number of proxies')
+  if (auth.appIds !== undefined && !Array.isArray(auth.appIds)) invalid('auth.appIds must be an array')
+  const appIds = auth.appIds === undefined ? undefined : new Set(auth.appIds.map(Number))
+
+  return {
+    configured: tokenOption !== undefined || basic !== undefined || allowed !== undefined || appIds !== undefined,
+
+    clientIp (socketIp, headers) {
+      const socket = socketIp === undefined ? undefined : plainIp(socketIp)
+      const forwarded = trustProxy === false ? undefined : header(headers, 'x-forwarded-for')
+      if (forwarded === undefined) return socket
+      const chain = [...forwarded.split(',').map(s => plainIp(s.trim())).filter(s => s !== ''), ...(socket === undefined ? [] : [socket])]
+      // trustProxy: true trusts every hop (left-most address); n trusts the n nearest proxies
+      return trustProxy === true ? chain[0] : chain[Math.max(0, chain.length - 1 - Number(trustProxy))]
+    },
+
+    check (headers, query, ip) {
+      if (allowed !== undefined && (ip === undefined || !allowed.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4'))) {
+        return { status: 403, reason: `ip: ${ip ?? 'unknown'} is not in auth.allowIps` }
+      }
+      if (tokenOption !== undefined) {
+        const given = header(headers, tokenHeader) ?? new URLSearchParams(query).get(tokenQuery) ?? undefined
+        if (given === undefined) return { status: 401, reason: `token: missing (send it as ?${tokenQuery}= or the ${tokenHeader} header)` }
+        if (!safeEqual(given, tokenOption.token)) return { status: 403, reason: 'token: does not match' }
+      }
+      if (basic !== undefined) {
+        const authorization = header(headers, 'authorization')
+        const challenge = { 'www-authenticate': 'Basic realm="piopiy-webhooks", charset="UTF-8"' }
+        if (authorization === undefined || !/^basic /i.test(authorization)) return { status: 401, reason: 'basic: credentials missing', headers: challenge }
+        const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8')
+        const colon = decoded.indexOf(':')
+        const userOk = safeEqual(decoded.slice(0, Math.max(colon, 0)), basic.username)
+        const passwordOk = safeEqual(decoded.slice(colon + 1), basic.password) // both compared: no timing hint on which failed
+        if (colon < 0 || !userOk || !passwordOk) return { status: 403, reason: 'basic: wrong username or password' }
+      }
+      return undefined
+    },
+
+    allowsApp (appId) {
+      return appIds === undefined || (appId !== undefined && appIds.has(appId))
+    }
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * `extra_params` arrives as a string in one of four styles (docs/fields.md):
+ *   (a) JSON                 '{"key":"value"}'
+ *   (b) single-quoted        "{ 'Name': 'Akil', 'ID':8915726 }"
+ *   (c) unquoted keys        '{key: value}'
+ *   (d) Key=Value            '{ Name=Akil, ID=8915726 }'
+ * JSON goes through JSON.parse; the others through the small recursive-descent reader below. Nothing is
+ * evaluated. A string that fits no style gives `undefined` (never an error).
+ */
+import { FORBIDDEN_KEYS, parseJson } from './safe-json.js'
+
+type Value = string | number | boolean | null | Value[] | { [key: string]: Value }
+const MAX_DEPTH = 32
+const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/
+
+/** Parses `extra_params` from any documented style; `undefined` when it fits none. */
+export function parseExtraParams (raw: string): Record<string, unknown> | undefined {
+  const text = raw.trim()
+  if (text[0] !== '{') return undefined
+  try {
+    const value = parseJson(text)
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
+  } catch {}
+  const reader = new LooseReader(text)
+  try {
+    const value = reader.object(0)
+    reader.skipSpace()
+    return reader.done() ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+class LooseReader {
+  pos = 0
+  constructor (readonly text: string) {}
+
+  done (): boolean { return this.pos === this.text.length }
+
+  skipSpace (): void {
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos] as string)) this.pos++
+  }
+
+  fail (): never { throw new SyntaxError(`unexpected input at ${this.pos}`) }
+
+  expect (char: string): void {
+    this.skipSpace()
+    if (this.text[this.pos] !== char) this.fail()
+    this.pos++
+  }
+
+  peek (): string | undefined {
+    this.skipSpace()
+    return this.text[this.pos]
+  }
+
+  object (depth: number): Record<string, Value> {
+    if (depth > MAX_DEPTH) this.fail()
+    this.expect('{')
+    const out: Record<string, Value> = {}
+    if (this.peek() === '}') { this.pos++; return out }
+    for (;;) {
+      const key = this.key()
+      this.skipSpace()
+      const sep = this.text[this.pos]
+      if (sep !== ':' && sep !== '=') this.fail()
+      this.pos++
+      const value = this.value(depth, sep === '=')
+      if (!FORBIDDEN_KEYS.has(key)) out[key] = value
+      const next = this.peek()
+      this.pos++
+      if (next === '}') return out
+      if (next !== ',') this.fail()
+      if (this.peek() === '}') { this.pos++; return out } // trailing comma
+    }
+  }
+
+  array (depth: number): Value[] {
+    if (depth > MAX_DEPTH) this.fail()
+    this.expect('[')
+    const out: Value[] = []
+    if (this.peek() === ']') { this.pos++; return out }
+    for (;;) {
+      out.push(this.value(depth, false))
+      const next = this.peek()
+      this.pos++
+      if (next === ']') return out
+      if (next !== ',') this.fail()
+    }
+  }
+
+  key (): string {
+    const char = this.peek()
+    if (char === '"' || char === "'") return this.quoted(char)
+    const start = this.pos
+    while (this.pos < this.text.length && /[\w$.-]/.test(this.text[this.pos] as string)) this.pos++
+    if (this.pos === start) this.fail()
+    return this.text.slice(start, this.pos)
+  }
+
+  quoted (quote: string): string {
+    this.pos++ // opening quote
+    let out = ''
+    while (this.pos < this.text.length) {
+      const char = this.text[this.pos++] as string
+      if (char === quote) return out
+      if (char === '\\' && this.pos < this.text.length) {
+        const next = this.text[this.pos++] as string
+        out += next === 'n' ? '\n' : next === 't' ? '\t' : next
+      } else {
+        out += char
+      }
+    }
+    return this.fail()
+  }
+
+  value (depth: number, keyValueStyle: boolean): Value {
+    const char = this.peek()
+    if (char === '"' || char === "'") return this.quoted(char)
+    if (char === '{') return this.object(depth + 1)
+    if (char === '[' && !keyValueStyle) return this.array(depth + 1)
+    // a bare word runs to the next separator: `value`, `Akil Kumar`, `8915726`, `true`
+    const start = this.pos
+    while (this.pos < this.text.length && !',}]'.includes(this.text[this.pos] as string)) this.pos++
+    const word = this.text.slice(start, this.pos).trim()
+    if (word === '') this.fail()
+    return bareValue(word)
+  }
+}
+
+/** A bare word keeps the type it shows: numbers (that round-trip exactly), booleans, null; else a string. */
+function bareValue (word: string): Value {
+  if (word === 'true') return true
+  if (word === 'false') return false
+  if (word === 'null') return null
+  if (NUMBER.test(word)) {
+    const n = Number(word)
+    // '04471000000' or a 20-digit id would change if made a number: keep those as strings
+    if (String(n) === word) return n
+  }
+  return word
+}

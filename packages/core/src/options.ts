@@ -1,0 +1,80 @@
+import { PiopiyWebhookError } from './errors.js'
+import type { IdempotencyStore } from './idempotency.js'
+import { MemoryIdempotencyStore } from './idempotency.js'
+import { consoleLogger, type Logger } from './logger.js'
+import type { ReceiverOptions } from './types.js'
+
+export const CALLBACKS = [
+  'onInboundAnswered', 'onInboundMissed', 'onOutboundAnswered', 'onOutboundMissed',
+  'onCallEvent', 'onStreamEvent', 'onNotification', 'onInvalid', 'onError'
+] as const
+const KNOWN = new Set<string>([...CALLBACKS, 'path', 'idempotency', 'bodyLimit', 'handlerTimeoutMs', 'auth', 'logger'])
+const AUTH_KNOWN = new Set(['token', 'basic', 'allowIps', 'trustProxy', 'appIds'])
+
+/** Options with every default applied. */
+export interface ResolvedOptions extends Omit<ReceiverOptions, 'path' | 'idempotency' | 'bodyLimit' | 'handlerTimeoutMs' | 'logger'> {
+  path: string
+  idempotency: IdempotencyStore | undefined
+  bodyLimit: number
+  handlerTimeoutMs: number
+  logger: Logger
+}
+
+const fail = (message: string): never => { throw new PiopiyWebhookError('INVALID_OPTIONS', message) }
+
+/** Edit distance, for "did you mean" hints on misspelt option names. */
+function distance (a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number
+      row[j] = Math.min(current + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
+      previous = current
+    }
+  }
+  return row[b.length] as number
+}
+
+function checkKeys (object: object, known: Set<string>, where: string): void {
+  for (const key of Object.keys(object)) {
+    if (known.has(key)) continue
+    const hint = [...known].find(k => distance(k.toLowerCase(), key.toLowerCase()) <= 3)
+    fail(`unknown option '${where}${key}'${hint === undefined ? '' : ` (did you mean '${where}${hint}'?)`}`)
+  }
+}
+
+const isPositive = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0
+
+/** Validates options at start-up (a typo fails here, not at the first webhook) and applies defaults. */
+export function resolveOptions (options: ReceiverOptions = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) fail('options must be an object')
+  checkKeys(options, KNOWN, '')
+  for (const name of CALLBACKS) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`)
+  }
+  const { path = '/webhook/cdr', idempotency, bodyLimit = 65_536, handlerTimeoutMs = 10_000, logger = consoleLogger, auth } = options
+  if (typeof path !== 'string' || !path.startsWith('/') || path.includes('?')) fail(`path must be a string starting with '/' (got ${String(path)})`)
+  if (!isPositive(bodyLimit) || !Number.isInteger(bodyLimit)) fail('bodyLimit must be a positive integer (bytes)')
+  if (!isPositive(handlerTimeoutMs)) fail('handlerTimeoutMs must be a positive number (ms)')
+  if (idempotency !== undefined && idempotency !== false &&
+    !(typeof idempotency === 'object' && idempotency !== null && ['claim', 'complete', 'release'].every(m => typeof (idempotency as unknown as Record<string, unknown>)[m] === 'function'))) {
+    fail('idempotency must be false or an IdempotencyStore (claim, complete, release)')
+  }
+  if (typeof logger !== 'object' || logger === null || !['debug', 'info', 'warn', 'error'].every(m => typeof (logger as unknown as Record<string, unknown>)[m] === 'function')) {
+    fail('logger must have debug, info, warn and error methods')
+  }
+  if (auth !== undefined) {
+    if (typeof auth !== 'object' || auth === null) fail('auth must be an object')
+    checkKeys(auth, AUTH_KNOWN, 'auth.')
+  }
+  return {
+    ...options,
+    path,
+    idempotency: idempotency === false ? undefined : idempotency ?? new MemoryIdempotencyStore(),
+    bodyLimit,
+    handlerTimeoutMs,
+    logger
+  }
+}

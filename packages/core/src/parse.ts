@@ -1,0 +1,42 @@
+import { classify } from './classify.js'
+import { normalize } from './normalize.js'
+import type { Notification } from './records.js'
+import { parseJson } from './safe-json.js'
+import { describeValue, validate } from './validate.js'
+
+/** The result of {@link parseNotification}: a notification, or the 400 answer and why. */
+export type ParseResult =
+  | { ok: true, notification: Notification }
+  | { ok: false, status: 400, reasons: string[] }
+
+const invalid = (...reasons: string[]): ParseResult => ({ ok: false, status: 400, reasons })
+
+function decode (input: Uint8Array | string): string {
+  const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8')
+  return text.charCodeAt(0) === 0xFEFF ? text.slice(1) : text
+}
+
+/**
+ * Parses one webhook body: bytes, a string, or an object a framework parser already produced.
+ * JSON is parsed once, prototype-safe; the payload is classified, validated against its kind's schema
+ * and normalized. Never throws.
+ */
+export function parseNotification (input: Uint8Array | string | object | null | undefined): ParseResult {
+  let value: unknown = input
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    const text = decode(input)
+    try {
+      value = parseJson(text)
+    } catch (err) {
+      return invalid(text.trim() === '' ? 'body: is empty' : `body: is not valid JSON (${(err as Error).message})`)
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return invalid(`body: must be a JSON object (got ${value === undefined ? 'nothing' : describeValue(value)})`)
+  }
+  const payload = value as Record<string, unknown>
+  const kind = classify(payload)
+  const reasons = validate(kind, payload)
+  if (reasons.length > 0) return invalid(...reasons)
+  return { ok: true, notification: normalize(kind, payload) }
+}

@@ -1,0 +1,63 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { NotificationKind } from './records.js'
+import { CallEventPayloadSchema, CdrPayloadSchema, StreamEventPayloadSchema, UnknownPayloadSchema } from './schemas.js'
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
+
+/** One compiled validator per kind, built once when the module loads. */
+const validators: Record<NotificationKind, ValidateFunction> = {
+  cdr: ajv.compile(CdrPayloadSchema),
+  event: ajv.compile(CallEventPayloadSchema),
+  stream: ajv.compile(StreamEventPayloadSchema),
+  unknown: ajv.compile(UnknownPayloadSchema)
+}
+
+/** Checks a payload against its kind's schema; returns human-readable reasons (empty when valid). */
+export function validate (kind: NotificationKind, payload: Record<string, unknown>): string[] {
+  const reasons: string[] = []
+  if (payload.cmiuuid === undefined && payload.cmuuid === undefined) reasons.push('cmiuuid: is required')
+  if (kind !== 'unknown' && payload.appid === undefined && payload.app_id === undefined) reasons.push('appid: is required (app_id is accepted too)')
+  const validator = validators[kind]
+  if (!validator(payload)) {
+    for (const error of validator.errors as ErrorObject[]) reasons.push(describeError(error, payload))
+  }
+  return reasons
+}
+
+const ARTICLES: Record<string, string> = { integer: 'an integer', object: 'an object', array: 'an array', null: 'null' }
+const withArticle = (type: string): string => ARTICLES[type] ?? `a ${type}`
+
+/** What a value is, for messages: `string "13"`, `number 1.5`, `array`, `null`. */
+export function describeValue (value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`
+  return withArticle(typeof value)
+}
+
+/** Turns one Ajv error into `"<field>: <what is wrong>"`. */
+function describeError (error: ErrorObject, payload: Record<string, unknown>): string {
+  const field = error.instancePath.slice(1).replaceAll('/', '.')
+  const value = field === '' ? payload : payload[field]
+  const got = ` (got ${describeValue(value)})`
+  switch (error.keyword) {
+    case 'required':
+      return `${(error.params as { missingProperty: string }).missingProperty}: is required`
+    case 'type': {
+      const types = String((error.params as { type: string | string[] }).type).split(',')
+      return `${field}: must be ${types.map(withArticle).join(' or ')}${got}`
+    }
+    case 'enum':
+      return `${field}: must be one of ${(error.params as { allowedValues: string[] }).allowedValues.map(v => `'${v}'`).join(', ')}${got}`
+    case 'minimum':
+    case 'maximum':
+      return `${field}: must be ${error.keyword === 'minimum' ? '>=' : '<='} ${String((error.params as { limit: number }).limit)}${got}`
+    case 'minLength':
+      return `${field}: must not be empty`
+    case 'maxLength':
+      return `${field}: must be at most ${String((error.params as { limit: number }).limit)} characters long`
+    default: // pattern
+      return `${field}: has an unexpected format${got}`
+  }
+}
