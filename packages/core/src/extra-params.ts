@@ -17,10 +17,11 @@ const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/
 export function parseExtraParams (raw: string): Record<string, unknown> | undefined {
   const text = raw.trim()
   if (text[0] !== '{') return undefined
-  try {
-    const value = parseJson(text)
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
-  } catch {}
+  if (looksLikeJson(text)) {
+    try {
+      return parseJson(text) as Record<string, unknown>
+    } catch {}
+  }
   const reader = new LooseReader(text)
   try {
     const value = reader.object(0)
@@ -31,6 +32,18 @@ export function parseExtraParams (raw: string): Record<string, unknown> | undefi
   }
 }
 
+/** `{"` or `{}` after optional spaces: worth a JSON.parse (style a); other styles skip the throw. */
+function looksLikeJson (text: string): boolean {
+  let i = 1
+  while (isSpace(text.charCodeAt(i))) i++
+  return text[i] === '"' || text[i] === '}'
+}
+
+const isSpace = (code: number): boolean => code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0xfeff
+/** Characters of a bare key: letters, digits, `_`, `$`, `.`, `-`. */
+const isKeyChar = (code: number): boolean =>
+  (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36 || code === 46 || code === 45
+
 class LooseReader {
   pos = 0
   constructor (readonly text: string) {}
@@ -38,7 +51,7 @@ class LooseReader {
   done (): boolean { return this.pos === this.text.length }
 
   skipSpace (): void {
-    while (this.pos < this.text.length && /\s/.test(this.text[this.pos] as string)) this.pos++
+    while (isSpace(this.text.charCodeAt(this.pos))) this.pos++
   }
 
   fail (): never { throw new SyntaxError(`unexpected input at ${this.pos}`) }
@@ -93,13 +106,20 @@ class LooseReader {
     const char = this.peek()
     if (char === '"' || char === "'") return this.quoted(char)
     const start = this.pos
-    while (this.pos < this.text.length && /[\w$.-]/.test(this.text[this.pos] as string)) this.pos++
+    while (isKeyChar(this.text.charCodeAt(this.pos))) this.pos++
     if (this.pos === start) this.fail()
     return this.text.slice(start, this.pos)
   }
 
   quoted (quote: string): string {
     this.pos++ // opening quote
+    const end = this.text.indexOf(quote, this.pos)
+    const backslash = this.text.indexOf('\\', this.pos)
+    if (end >= 0 && (backslash < 0 || backslash > end)) { // no escapes: one slice
+      const out = this.text.slice(this.pos, end)
+      this.pos = end + 1
+      return out
+    }
     let out = ''
     while (this.pos < this.text.length) {
       const char = this.text[this.pos++] as string

@@ -1,7 +1,7 @@
 import { classify } from './classify.js'
 import { normalize } from './normalize.js'
 import type { Notification } from './records.js'
-import { parseJson } from './safe-json.js'
+import { harden, parseJson } from './safe-json.js'
 import { describeValue, validate } from './validate.js'
 
 /** The result of {@link parseNotification}: a notification, or the 400 answer and why. */
@@ -30,6 +30,9 @@ export function parseNotification (input: Uint8Array | string | object | null | 
     } catch (err) {
       return invalid(text.trim() === '' ? 'body: is empty' : `body: is not valid JSON (${(err as Error).message})`)
     }
+  }
+  else if (!Object.isFrozen(value)) {
+    value = harden(value) // a body a framework parser produced: hardened like our own
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return invalid(`body: must be a JSON object (got ${value === undefined ? 'nothing' : describeValue(value)})`)

@@ -1,27 +1,20 @@
 /** Keys that must never reach an object's prototype chain. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 
-/** Removes forbidden keys everywhere in a parsed JSON value (in place), up to `depth` levels. */
-export function stripForbiddenKeys (value: unknown, depth = 64): void {
-  if (typeof value !== 'object' || value === null || depth === 0) return
-  if (Array.isArray(value)) {
-    for (const item of value) stripForbiddenKeys(item, depth - 1)
-    return
+/**
+ * Makes a parsed JSON value safe to hand out, in one walk: removes `__proto__`, `constructor` and
+ * `prototype` keys (JSON.parse keeps them as own properties, which a later `Object.assign` or merge
+ * would turn into prototype pollution) and deep-freezes every object. Walks at most `depth` levels;
+ * deeper values are left as they are (the schemas never look that deep).
+ */
+export function harden<T> (value: T, depth = 64): T {
+  if (typeof value !== 'object' || value === null || depth === 0) return value
+  for (const key in value) {
+    if (FORBIDDEN_KEYS.has(key)) delete value[key]
+    else harden(value[key], depth - 1)
   }
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) delete (value as Record<string, unknown>)[key]
-    else stripForbiddenKeys((value as Record<string, unknown>)[key], depth - 1)
-  }
+  return Object.freeze(value)
 }
 
-/**
- * `JSON.parse` that never lets `__proto__`, `constructor` or `prototype` keys through. The scan only
- * runs when the text could hold one of them (a cheap substring test, as secure-json-parse does).
- */
-export function parseJson (text: string): unknown {
-  const value: unknown = JSON.parse(text)
-  if (text.includes('__proto__') || text.includes('constructor') || text.includes('prototype') || text.includes('\\u')) {
-    stripForbiddenKeys(value)
-  }
-  return value
-}
+/** `JSON.parse`, hardened: no forbidden keys anywhere, every object frozen. */
+export const parseJson = (text: string): unknown => harden(JSON.parse(text))
