@@ -47,7 +47,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly maxKeys: number
   readonly ttlMs: number
   readonly #entries = new Map<string, number>()
-  readonly #origin = Date.now() - 1
+  readonly #origin: number
   readonly #now: () => number
 
   constructor (options: MemoryIdempotencyStoreOptions & { now?: () => number } = {}) {
@@ -57,6 +57,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.maxKeys = maxKeys
     this.ttlMs = ttlMs
     this.#now = now
+    this.#origin = now() - 1 // keeps the clock positive, so the sign can carry the state
   }
 
   /** Number of keys held (expired ones included until they are touched or evicted). */

@@ -1,0 +1,84 @@
+import { PassThrough, Readable } from 'node:stream'
+import t from 'tap'
+import { readBody } from '../src/body.js'
+import { createReceiver } from '../src/receiver.js'
+import { recordingLogger, seedCdr, silent } from './helpers.js'
+
+const bytes = (): Buffer => Buffer.from(JSON.stringify(seedCdr()))
+
+t.test('buffers, typed arrays and strings', async t => {
+  t.same(await readBody(bytes(), 10_000), { bytes: bytes(), tooLarge: false })
+  const typed = new Uint8Array(bytes())
+  t.same((await readBody(typed, 10_000)).bytes, bytes())
+  t.same((await readBody('héllo', 10_000)).bytes, Buffer.from('héllo'))
+  t.same(await readBody(undefined, 10), { bytes: Buffer.alloc(0), tooLarge: false })
+  t.same(await readBody('0123456789abc', 10), { bytes: Buffer.from('0123456789'), tooLarge: true })
+})
+
+t.test('a Node stream in several chunks', async t => {
+  const stream = Readable.from([Buffer.from('{"a":'), '1', new Uint8Array([125])], { objectMode: true })
+  t.same(await readBody(stream, 100), { bytes: Buffer.from('{"a":1}'), tooLarge: false })
+})
+
+t.test('a Node stream over the limit is paused, not destroyed, so the answer can still be written', async t => {
+  const stream = new PassThrough()
+  const reading = readBody(stream, 8)
+  stream.write('0123456')
+  stream.write('789')
+  const body = await reading
+  t.same(body, { bytes: Buffer.from('01234567'), tooLarge: true })
+  t.equal(stream.destroyed, false)
+  t.equal(stream.isPaused(), true)
+  stream.end()
+})
+
+t.test('a stream someone already read gives an empty body at once (no hang)', async t => {
+  const stream = Readable.from(['{}'])
+  for await (const chunk of stream) t.ok(chunk)
+  t.equal(stream.readableEnded, true)
+  t.same(await readBody(stream, 100), { bytes: Buffer.alloc(0), tooLarge: false })
+})
+
+t.test('a stream error rejects', async t => {
+  const stream = new PassThrough()
+  const reading = readBody(stream, 100)
+  stream.destroy(new Error('aborted'))
+  await t.rejects(reading, { message: 'aborted' })
+})
+
+t.test('any async iterable (web streams, generators), stopped at the limit', async t => {
+  async function * chunks (): AsyncGenerator<Uint8Array | string> { yield '{"a":'; yield new TextEncoder().encode('1}') }
+  t.same(await readBody(chunks(), 100), { bytes: Buffer.from('{"a":1}'), tooLarge: false })
+  let pulled = 0
+  async function * endless (): AsyncGenerator<string> { for (;;) { pulled++; yield 'xxxx' } }
+  t.same(await readBody(endless(), 10), { bytes: Buffer.from('xxxxxxxxxx'), tooLarge: true })
+  t.equal(pulled, 3, 'stops pulling once over the limit')
+})
+
+t.test('the receiver reads a stream body and answers 200', async t => {
+  let fired = 0
+  const receiver = createReceiver({ logger: silent, onInboundAnswered: () => { fired++ } })
+  const response = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, rawBody: Readable.from([bytes()]) })
+  t.equal(response.status, 200)
+  t.equal(fired, 1)
+})
+
+t.test('a body that cannot be read (client gone) answers 500 and is logged, never rejects', async t => {
+  const logger = recordingLogger()
+  const receiver = createReceiver({ logger, auth: { token: 't' } })
+  const stream = new PassThrough()
+  const answer = receiver.handle({ method: 'POST', path: '/webhook/cdr?token=t', headers: {}, rawBody: stream })
+  stream.destroy(new Error('socket hang up'))
+  const response = await answer
+  t.equal(response.status, 500)
+  t.equal(response.body, '{"error":"Internal Server Error"}')
+  t.match(logger.lines, [{ level: 'error', msg: 'piopiy-webhooks: request failed', obj: { err: { message: 'socket hang up' } } }])
+})
+
+t.test('a rejected request reads its body once, for onInvalid', async t => {
+  const seen: string[] = []
+  const receiver = createReceiver({ logger: silent, auth: { token: 't' }, onInvalid: info => { seen.push(info.rawBody) } })
+  const response = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, rawBody: Readable.from([bytes()]) })
+  t.equal(response.status, 401)
+  t.same(seen, [bytes().toString()])
+})

@@ -1,0 +1,103 @@
+import t from 'tap'
+import { createReceiver } from '../src/receiver.js'
+import type { InvalidInfo } from '../src/types.js'
+import { json, post, recordingLogger, seedCdr, silent } from './helpers.js'
+
+function receiverWith (options: { bodyLimit?: number } = {}) {
+  const invalid: InvalidInfo[] = []
+  let fired = 0
+  const receiver = createReceiver({ ...options, logger: silent, onInvalid: info => { invalid.push(info) }, onNotification: () => { fired++ } })
+  return { receiver, invalid, fired: () => fired }
+}
+
+t.test('bad bodies answer 400 with reasons, onInvalid gets the raw body, nothing fires', async t => {
+  const cases: Array<[string, string]> = [
+    ['{"cmiuuid": ', "body: is not valid JSON (Unexpected end of JSON input)"],
+    ['[1,2]', 'body: must be a JSON object (got an array)'],
+    ['', 'body: is empty'],
+    ['null', 'body: must be a JSON object (got null)'],
+    ['"text"', 'body: must be a JSON object (got string "text")'],
+    [JSON.stringify({ ...seedCdr(), duration: '13' }), 'duration: must be a number (got string "13")'],
+    [JSON.stringify({ ...seedCdr(), cmiuuid: undefined }), 'cmiuuid: is required']
+  ]
+  const { receiver, invalid, fired } = receiverWith()
+  for (const [body, reason] of cases) {
+    const response = await post(receiver, body)
+    t.equal(response.status, 400, body)
+    t.same(json(response), { error: 'Bad Request', reasons: [reason] })
+    t.same(invalid.at(-1), { rawBody: body, reasons: [reason], status: 400, headers: { 'content-type': 'application/json' }, ip: '127.0.0.1' })
+  }
+  t.equal(fired(), 0)
+})
+
+t.test('content types: JSON, +json and text/plain in any charset, or none; others 415', async t => {
+  const { receiver, invalid } = receiverWith()
+  for (const type of ['application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/vnd.piopiy+json', 'text/plain; charset=ISO-8859-1', '', undefined]) {
+    const headers = type === undefined ? {} : { 'content-type': type }
+    t.equal((await post(receiver, { ...seedCdr(), cmiuuid: `ct-${String(type)}` }, { headers })).status, 200, String(type))
+  }
+  for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/html', 'application/xml']) {
+    const response = await post(receiver, seedCdr(), { headers: { 'content-type': type } })
+    t.equal(response.status, 415, type)
+    t.same(json(response), { error: 'Unsupported Media Type', reasons: [`content-type: '${type}' is not accepted (send application/json)`] })
+  }
+  t.equal(invalid.length, 4)
+  t.equal(invalid[0]?.rawBody, JSON.stringify(seedCdr()))
+})
+
+t.test('a body over bodyLimit answers 413 with the truncated raw body', async t => {
+  const { receiver, invalid, fired } = receiverWith({ bodyLimit: 100 })
+  const body = JSON.stringify({ ...seedCdr(), pad: 'x'.repeat(200) })
+  const response = await post(receiver, body)
+  t.equal(response.status, 413)
+  t.same(json(response), { error: 'Payload Too Large', reasons: ['body: larger than bodyLimit (100 bytes)'] })
+  t.equal(invalid[0]?.rawBody, body.slice(0, 100))
+  t.equal((await post(receiver, '{"a":1}'.padEnd(100))).status, 400, 'exactly the limit is read and parsed')
+  t.equal(fired(), 0)
+})
+
+t.test('the default limit is 64 KiB', async t => {
+  const { receiver } = receiverWith()
+  const pad = (size: number) => JSON.stringify({ ...seedCdr(), pad: '' }).replace('"pad":""', `"pad":"${'x'.repeat(size)}"`)
+  const base = pad(0).length
+  t.equal((await post(receiver, pad(65_536 - base))).status, 200)
+  t.equal((await post(receiver, pad(65_537 - base))).status, 413)
+})
+
+t.test('a body a framework already parsed is validated the same way', async t => {
+  const { receiver, invalid, fired } = receiverWith({ bodyLimit: 1000 })
+  t.equal((await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, parsedBody: seedCdr() })).status, 200)
+  t.equal(fired(), 1)
+  const bad = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, parsedBody: [1] })
+  t.equal(bad.status, 400)
+  t.equal(invalid[0]?.rawBody, '[1]')
+  const big = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: { 'content-length': '5000' }, parsedBody: { ...seedCdr(), pad: 'x'.repeat(5000) } })
+  t.equal(big.status, 413, 'content-length tells the size of a parsed body')
+  t.equal(invalid[1]?.rawBody.length, 1000)
+  const form = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: { 'content-type': 'application/x-www-form-urlencoded' }, parsedBody: { a: '1' } })
+  t.equal(form.status, 415, 'a urlencoded parser result is refused too')
+  t.equal(invalid[2]?.rawBody, '{"a":"1"}')
+})
+
+t.test('without onInvalid, rejections are logged at warn with the raw body', async t => {
+  const logger = recordingLogger()
+  const receiver = createReceiver({ logger, auth: { token: 't' } })
+  await post(receiver, '{oops', { path: '/webhook/cdr?token=t' })
+  t.equal(logger.lines.length, 1)
+  t.match(logger.lines[0], { level: 'warn', msg: 'piopiy-webhooks: request rejected', obj: { rawBody: '{oops', status: 400, reasons: [/not valid JSON/] } })
+})
+
+t.test('an onInvalid that throws is logged; the answer stands', async t => {
+  const logger = recordingLogger()
+  const receiver = createReceiver({ logger, auth: { token: 't' }, onInvalid: async () => { throw new Error('db down') } })
+  const response = await post(receiver, '[]', { path: '/webhook/cdr?token=t' })
+  t.equal(response.status, 400)
+  t.match(logger.lines, [{ level: 'error', msg: 'piopiy-webhooks: onInvalid threw', obj: { err: { message: 'db down' } } }])
+})
+
+t.test('no error answer leaks a stack or an internal message', async t => {
+  const receiver = createReceiver({ logger: silent, onInboundAnswered: () => { throw new Error('SECRET internal detail') } })
+  const response = await post(receiver, seedCdr())
+  t.equal(response.status, 500)
+  t.equal(response.body, '{"error":"Internal Server Error"}')
+})
