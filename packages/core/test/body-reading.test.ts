@@ -43,7 +43,7 @@ t.test('a stream error rejects', async t => {
   const stream = new PassThrough()
   const reading = readBody(stream, 100)
   stream.destroy(new Error('aborted'))
-  await t.rejects(reading, { message: 'aborted' })
+  await t.rejects(async () => await reading, { message: 'aborted' })
 })
 
 t.test('any async iterable (web streams, generators), stopped at the limit', async t => {

@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { PiopiyWebhookError } from '../src/errors.js'
 import { MemoryIdempotencyStore } from '../src/idempotency.js'
 import { consoleLogger } from '../src/logger.js'
@@ -6,7 +6,7 @@ import { createReceiver } from '../src/receiver.js'
 import type { ReceiverOptions } from '../src/types.js'
 import { recordingLogger, silent } from './helpers.js'
 
-const invalid = (t: Tap.Test, options: unknown, message: RegExp): void => {
+const invalid = (t: Test, options: unknown, message: RegExp): void => {
   let thrown: unknown
   try { createReceiver(options as ReceiverOptions) } catch (err) { thrown = err }
   t.ok(thrown instanceof PiopiyWebhookError, `throws a PiopiyWebhookError for ${message}`)
