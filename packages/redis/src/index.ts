@@ -1,1 +1,1 @@
-export {}
+export { RedisIdempotencyStore, type RedisClientLike, type RedisIdempotencyStoreOptions } from './store.js'
