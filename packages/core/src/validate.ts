@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import type { NotificationKind } from './records.js'
-import { CallEventPayloadSchema, CdrPayloadSchema, StreamEventPayloadSchema, UnknownPayloadSchema } from './schemas.js'
+import { NOT_BLANK, CallEventPayloadSchema, CdrPayloadSchema, StreamEventPayloadSchema, UnknownPayloadSchema } from './schemas.js'
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
 
@@ -53,11 +53,9 @@ function describeError (error: ErrorObject, payload: Record<string, unknown>): s
     case 'minimum':
     case 'maximum':
       return `${field}: must be ${error.keyword === 'minimum' ? '>=' : '<='} ${String((error.params as { limit: number }).limit)}${got}`
-    case 'minLength':
-      return `${field}: must not be empty`
-    case 'maxLength':
-      return `${field}: must be at most ${String((error.params as { limit: number }).limit)} characters long`
     default: // pattern
-      return `${field}: has an unexpected format${got}`
+      return (error.params as { pattern: string }).pattern === NOT_BLANK
+        ? `${field}: must not be empty`
+        : `${field}: has an unexpected format${got}`
   }
 }
