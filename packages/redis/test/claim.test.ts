@@ -2,6 +2,7 @@ import t from 'tap'
 import { createClient } from 'redis'
 import { RedisIdempotencyStore } from '../src/index.js'
 import { startRedis } from './helpers/redis-server.js'
+import { until } from './helpers/until.js'
 
 const redis = await startRedis()
 t.teardown(redis.stop)
@@ -10,10 +11,7 @@ await client.connect()
 t.teardown(async () => { await client.close() })
 
 /** Waits until Redis has expired `key` (its lease): a poll on the real server, not a sleep of a guessed length. */
-async function expired (key: string): Promise<boolean> {
-  for (let i = 0; i < 10_000 && await client.exists(key) === 1; i++) await new Promise(resolve => setImmediate(resolve))
-  return await client.exists(key) === 0
-}
+const expired = async (key: string): Promise<boolean> => await until(async () => await client.exists(key) === 0, { everyMs: 1 })
 
 t.test('claim → complete: the first claim wins, later claims see done', async t => {
   const store = new RedisIdempotencyStore({ client })

@@ -3,6 +3,7 @@ import { createServer, type Socket } from 'node:net'
 import { createClient } from 'redis'
 import { RedisIdempotencyStore, type RedisIdempotencyStoreOptions } from '../src/index.js'
 import { startRedis } from './helpers/redis-server.js'
+import { until } from './helpers/until.js'
 
 const redis = await startRedis()
 t.teardown(redis.stop)
@@ -41,8 +42,7 @@ t.test('{ url }: connects on first use, not before; close() quits the connection
   await store.complete('cdr:1')
   t.equal(await client.get('url:cdr:1'), 'done')
   await store.close()
-  for (let i = 0; i < 1000 && await connections() !== before; i++) await new Promise(resolve => setImmediate(resolve))
-  t.equal(await connections(), before, 'the connection is gone')
+  t.ok(await until(async () => await connections() === before), 'the connection is gone')
   await store.close()
   t.pass('close() twice is fine')
   await t.rejects(store.claim('cdr:2', 60_000), { message: /closed/ }, 'a closed store rejects')
@@ -94,7 +94,7 @@ t.test('close() while the first connection is still being set up rejects what wa
   const { port } = silent.address() as { port: number }
   const store = new RedisIdempotencyStore({ url: `redis://127.0.0.1:${port}` })
   const pending = store.claim('cdr:6', 60_000)
-  while (sockets.size === 0) await new Promise(resolve => setImmediate(resolve))
+  t.ok(await until(() => sockets.size > 0), 'node-redis connected to the silent server')
   await store.close()
   await t.rejects(pending, 'the claim rejects instead of hanging')
 })

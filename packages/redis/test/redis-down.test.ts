@@ -3,6 +3,7 @@ import { createServer } from 'node:net'
 import { ClientOfflineError, createClient, TimeoutError } from 'redis'
 import { RedisIdempotencyStore } from '../src/index.js'
 import { ping, startRedis } from './helpers/redis-server.js'
+import { until } from './helpers/until.js'
 
 /** The error a promise rejects with (undefined if it resolves). */
 const failure = async (promise: Promise<unknown>): Promise<unknown> => await promise.then(() => undefined, (err: unknown) => err)
@@ -14,15 +15,6 @@ const deadPort = async (): Promise<number> => await new Promise(resolve => {
     server.close(() => { resolve(port) })
   })
 })
-
-/** Polls (on the real server) until `check` holds; bounded. */
-async function until (check: () => Promise<boolean>): Promise<boolean> {
-  for (let i = 0; i < 2000; i++) {
-    if (await check()) return true
-    await new Promise(resolve => setTimeout(resolve, 5))
-  }
-  return false
-}
 
 t.test('no Redis at the URL: every method rejects, the process keeps running', async t => {
   const store = new RedisIdempotencyStore({ url: `redis://127.0.0.1:${await deadPort()}` })
