@@ -1,0 +1,78 @@
+/**
+ * A stand-in for the PIOPIY platform: delivers every copy of every CDR to a randomly chosen app
+ * instance and retries a copy until it is acknowledged with a 200 (the real platform retries at
+ * +5, +15 and +30 min; here a few ms, and up to `maxAttempts`).
+ */
+
+/** A small seeded PRNG (mulberry32), so that a failing run can be replayed with its seed. */
+export function random (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0
+    let x = Math.imul(a ^ (a >>> 15), 1 | a)
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export interface Delivery {
+  /** Which CDR (see cdrBody). */
+  n: number
+  /** Which copy of it (0 … copies-1). */
+  copy: number
+}
+
+export interface PlatformOptions {
+  cdrs: number
+  copies: number
+  /** Deliveries in flight at once. */
+  concurrency: number
+  /** Posts one delivery to the instance chosen with `pick` (a number in [0, 1)); resolves with the HTTP status. */
+  send: (delivery: Delivery, pick: number) => Promise<number>
+  /** Called with every answer, before a retry. */
+  onAnswer?: (status: number, delivery: Delivery) => void
+  seed: number
+  /** @default 500 */
+  maxAttempts?: number
+  /** Pause before a retry. @default 5 */
+  retryDelayMs?: number
+}
+
+export interface PlatformReport {
+  deliveries: number
+  /** POSTs made, retries included. */
+  posts: number
+  /** How many answers had each status. */
+  statuses: Record<number, number>
+  /** Deliveries never acknowledged within maxAttempts (should be none). */
+  unacknowledged: Delivery[]
+}
+
+export async function runPlatform (options: PlatformOptions): Promise<PlatformReport> {
+  const { cdrs, copies, concurrency, send, onAnswer, seed, maxAttempts = 500, retryDelayMs = 5 } = options
+  const rand = random(seed)
+  const queue: Delivery[] = []
+  for (let n = 0; n < cdrs; n++) for (let copy = 0; copy < copies; copy++) queue.push({ n, copy })
+  for (let i = queue.length - 1; i > 0; i--) { // shuffle: copies of one CDR arrive in any order, often together
+    const j = Math.floor(rand() * (i + 1))
+    ;[queue[i], queue[j]] = [queue[j] as Delivery, queue[i] as Delivery]
+  }
+  const report: PlatformReport = { deliveries: queue.length, posts: 0, statuses: {}, unacknowledged: [] }
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < queue.length) {
+      const delivery = queue[next++] as Delivery
+      for (let attempt = 1; ; attempt++) {
+        const status = await send(delivery, rand()).catch(() => 0)
+        report.posts++
+        report.statuses[status] = (report.statuses[status] ?? 0) + 1
+        onAnswer?.(status, delivery)
+        if (status === 200) break
+        if (attempt === maxAttempts) { report.unacknowledged.push(delivery); break }
+        await new Promise(resolve => setTimeout(resolve, retryDelayMs))
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return report
+}
