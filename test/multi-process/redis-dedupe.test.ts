@@ -4,7 +4,8 @@
  * some callbacks fail once. Every CDR must fire exactly once, none may be lost.
  *
  * Size (defaults fit CI on 2 cores): PIOPIY_MP_CDRS=5000 PIOPIY_MP_COPIES=4 PIOPIY_MP_CONCURRENCY=48
- * PIOPIY_MP_ADAPTERS=node,node,node (one process each: node | fastify | express | koa) PIOPIY_TEST_SEED.
+ * PIOPIY_MP_BURST=0.25 PIOPIY_MP_ADAPTERS=node,node,node (one process each: node | fastify | express | koa)
+ * PIOPIY_TEST_SEED.
  */
 import t from 'tap'
 import { fork, type ChildProcess } from 'node:child_process'
@@ -21,6 +22,8 @@ const COPIES = Number(env['PIOPIY_MP_COPIES'] ?? 4)
 const CONCURRENCY = Number(env['PIOPIY_MP_CONCURRENCY'] ?? 48)
 const ADAPTERS = (env['PIOPIY_MP_ADAPTERS'] ?? 'node,node,node').split(',') as Adapter[]
 const SEED = Number(env['PIOPIY_TEST_SEED'] ?? 0x5eed)
+/** Share of CDRs whose copies are sent at the same moment, to different processes. */
+const BURST = Number(env['PIOPIY_MP_BURST'] ?? 0.25)
 /** Every 10th CDR's callback fails the first time it runs (anywhere). */
 const failsOnce = (n: number): boolean => n % 10 === 3
 
@@ -85,6 +88,7 @@ t.test(`${ADAPTERS.length} app processes share one Redis: ${CDRS} CDRs × ${COPI
     copies: COPIES,
     concurrency: CONCURRENCY,
     seed: SEED,
+    burst: BURST,
     send: async (d, pick) => await post((apps[Math.floor(pick * apps.length)] as (typeof apps)[number]).port, cdrBody(d.n))
   })
   const seconds = (performance.now() - started) / 1000

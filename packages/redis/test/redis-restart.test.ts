@@ -48,6 +48,7 @@ t.test('redis-server killed mid-run and restarted: 503s during the outage, then 
     copies: COPIES,
     concurrency: 24,
     seed,
+    burst: 0.25,
     retryDelayMs: 10,
     send: async (d, pick) => (await deliver(instances[Math.floor(pick * INSTANCES)] as Receiver, cdrBody(d.n))).status,
     onAnswer: status => {

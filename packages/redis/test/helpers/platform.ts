@@ -32,6 +32,12 @@ export interface PlatformOptions {
   /** Called with every answer, before a retry. */
   onAnswer?: (status: number, delivery: Delivery) => void
   seed: number
+  /**
+   * Share of CDRs whose copies are sent together (adjacent in the queue, so to different instances at
+   * about the same time) rather than spread over the run: the race between instances.
+   * @default 0
+   */
+  burst?: number
   /** @default 500 */
   maxAttempts?: number
   /** Pause before a retry. @default 5 */
@@ -49,14 +55,19 @@ export interface PlatformReport {
 }
 
 export async function runPlatform (options: PlatformOptions): Promise<PlatformReport> {
-  const { cdrs, copies, concurrency, send, onAnswer, seed, maxAttempts = 500, retryDelayMs = 5 } = options
+  const { cdrs, copies, concurrency, send, onAnswer, seed, burst = 0, maxAttempts = 500, retryDelayMs = 5 } = options
   const rand = random(seed)
-  const queue: Delivery[] = []
-  for (let n = 0; n < cdrs; n++) for (let copy = 0; copy < copies; copy++) queue.push({ n, copy })
-  for (let i = queue.length - 1; i > 0; i--) { // shuffle: copies of one CDR arrive in any order, often together
-    const j = Math.floor(rand() * (i + 1))
-    ;[queue[i], queue[j]] = [queue[j] as Delivery, queue[i] as Delivery]
+  const slots: Delivery[][] = []
+  for (let n = 0; n < cdrs; n++) {
+    const all = Array.from({ length: copies }, (_, copy) => ({ n, copy }))
+    if (rand() < burst) slots.push(all)
+    else for (const d of all) slots.push([d])
   }
+  for (let i = slots.length - 1; i > 0; i--) { // shuffle
+    const j = Math.floor(rand() * (i + 1))
+    ;[slots[i], slots[j]] = [slots[j] as Delivery[], slots[i] as Delivery[]]
+  }
+  const queue = slots.flat()
   const report: PlatformReport = { deliveries: queue.length, posts: 0, statuses: {}, unacknowledged: [] }
   let next = 0
   const worker = async (): Promise<void> => {
