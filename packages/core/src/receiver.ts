@@ -182,7 +182,10 @@ export function createReceiver (options: ReceiverOptions = {}): Receiver {
     let rawText: string | undefined
     const raw = async (): Promise<string> => {
       if (rawText !== undefined) return rawText
-      if (req.parsedBody !== undefined) return JSON.stringify(req.parsedBody) ?? ''
+      const parsed = req.parsedBody
+      if (typeof parsed === 'string') return parsed // express.text() and the like
+      if (parsed instanceof Uint8Array) return Buffer.from(parsed).toString('utf8') // express.raw()
+      if (parsed !== undefined) return JSON.stringify(parsed) ?? ''
       return (await readBody(req.rawBody, bodyLimit)).bytes.toString('utf8')
     }
     const reject = async (status: number, reasons: string[], extraHeaders?: Record<string, string>): Promise<WebhookResponse> => {

@@ -132,7 +132,10 @@ export interface WebhookRequest {
   headers: Headers
   /** The raw bytes: a buffer, a string, or a stream not yet read (read here, with `bodyLimit`). */
   rawBody?: Uint8Array | string | AsyncIterable<Uint8Array | string>
-  /** A body a framework parser already produced; validated exactly like raw bytes. */
+  /**
+   * A body a framework parser already produced: an object or array (a JSON parser), a string (a text
+   * parser) or a Buffer (a raw parser); validated exactly like raw bytes.
+   */
   parsedBody?: unknown
   /** The socket's remote address. */
   ip?: string | undefined

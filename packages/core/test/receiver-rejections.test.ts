@@ -101,3 +101,14 @@ t.test('no error answer leaks a stack or an internal message', async t => {
   t.equal(response.status, 500)
   t.equal(response.body, '{"error":"Internal Server Error"}')
 })
+
+t.test('a text or raw parser result is parsed as the raw body it is', async t => {
+  const { receiver, invalid, fired } = receiverWith()
+  const text = JSON.stringify(seedCdr())
+  t.equal((await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: { 'content-type': 'text/plain' }, parsedBody: text })).status, 200)
+  t.equal((await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, parsedBody: Buffer.from(JSON.stringify({ ...seedCdr(), leg: 'b' })) })).status, 200)
+  t.equal(fired(), 2)
+  t.equal((await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, parsedBody: '{bad' })).status, 400)
+  t.equal((await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, parsedBody: Buffer.from('{worse') })).status, 400)
+  t.same(invalid.map(i => i.rawBody), ['{bad', '{worse'], 'onInvalid gets the text as it came')
+})
