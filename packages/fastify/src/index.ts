@@ -1,1 +1,49 @@
-export {}
+/**
+ * Fastify plugin: translates a Fastify request (the raw, unparsed body stream, the path relative to
+ * the plugin's prefix, the socket address and `request.log`) into `receiver.handle()`, and its
+ * `{ status, headers, body }` into the reply. Every HTTP decision is the core's.
+ */
+import {
+  CallEventPayloadSchema, CdrPayloadSchema, createReceiver, StreamEventPayloadSchema, UnknownPayloadSchema,
+  type ReceiverOptions
+} from '@piopiy-webhooks/core'
+import type { FastifyPluginAsync, FastifySchema, RouteHandlerMethod } from 'fastify'
+import fp from 'fastify-plugin'
+
+/** The receiver's options (see the root README); Fastify's `prefix` applies to `path`. */
+export interface PiopiyPluginOptions extends ReceiverOptions {}
+
+/** The request body as documentation: one of the four payload kinds (the core validates, not Fastify). */
+const body = {
+  description: 'A PIOPIY (TeleCMI) notification: a CDR, a live call event, an AI stream event, or another notification with a cmiuuid.',
+  anyOf: [CdrPayloadSchema, CallEventPayloadSchema, StreamEventPayloadSchema, UnknownPayloadSchema].map(({ $id, ...schema }) => schema)
+}
+const acceptAll = (): (() => true) => () => true
+
+const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) => {
+  // Fastify hands the plugin its own register options too; the receiver rejects unknown ones
+  const { prefix, logLevel, logSerializers, ...options } = opts as PiopiyPluginOptions & Record<'prefix' | 'logLevel' | 'logSerializers', unknown>
+  const receiver = createReceiver({ ...options, logger: options.logger ?? fastify.log })
+  // scoped to this plugin (encapsulate: true): the core reads and limits the raw body itself
+  fastify.removeAllContentTypeParsers()
+  fastify.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
+  const handler: RouteHandlerMethod = async (request, reply) => {
+    const q = request.url.indexOf('?')
+    const answer = await receiver.handle({
+      method: request.method,
+      path: q < 0 ? receiver.path : receiver.path + request.url.slice(q),
+      headers: request.headers,
+      rawBody: (request.body ?? request.raw) as AsyncIterable<Uint8Array>,
+      ip: request.socket.remoteAddress,
+      ...(options.logger === undefined && { log: request.log })
+    })
+    return await reply.code(answer.status).headers(answer.headers).send(answer.body)
+  }
+  fastify.post(receiver.path, { schema: { summary: 'PIOPIY webhook', tags: ['piopiy'], body }, validatorCompiler: acceptAll }, handler)
+  // every other method reaches the core too (which answers 405, Allow: POST); hidden from @fastify/swagger
+  fastify.route({ method: fastify.supportedMethods.filter(m => m !== 'POST'), url: receiver.path, schema: { hide: true } as FastifySchema, handler })
+}
+
+/** Registers the PIOPIY webhook route (`POST /webhook/cdr` by default) on this Fastify instance. */
+export const piopiyPlugin = fp(plugin, { name: '@piopiy-webhooks/fastify', fastify: '5.x', encapsulate: true })
+export default piopiyPlugin

@@ -1,0 +1,54 @@
+/**
+ * The documented PIOPIY samples (shared/platform/samples/*.json), loaded for tests: each file's
+ * strict-JSON `json` form, and the one callback its name says it must reach.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+
+/** The callbacks a valid notification may reach (onNotification fires for all of them too). */
+export type KindCallback =
+  | 'onInboundAnswered' | 'onInboundMissed' | 'onOutboundAnswered' | 'onOutboundMissed'
+  | 'onCallEvent' | 'onStreamEvent'
+
+export interface Sample {
+  /** The sample's name, e.g. `piopiy.cdr.inbound.answered.leg-a.legacy`. */
+  name: string
+  /** The payload as strict JSON (the sample's `json` field). */
+  json: Record<string, unknown>
+  /** The specific callback this sample must reach, read from its name. */
+  callback: KindCallback
+}
+
+/** The repository root: the nearest folder at or above `from` whose package.json declares workspaces. */
+export function findRepoRoot (from: string = process.cwd()): string {
+  let dir = resolve(from)
+  for (;;) {
+    const file = join(dir, 'package.json')
+    if (existsSync(file) && 'workspaces' in JSON.parse(readFileSync(file, 'utf8'))) return dir
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error(`no package.json with workspaces at or above ${from}`)
+    dir = parent
+  }
+}
+
+/** Where the samples live: `../shared/platform/samples` beside the repository root. */
+export const samplesDir = (root: string = findRepoRoot()): string => resolve(root, '..', 'shared', 'platform', 'samples')
+
+/** The callback a sample named `<source>.<cdr|event>.<direction|stream>.<status>…` must reach. */
+export function callbackOf (name: string): KindCallback {
+  const [, family, direction, status] = name.split('.')
+  const title = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1)
+  if (family === 'cdr' && (direction === 'inbound' || direction === 'outbound') && (status === 'answered' || status === 'missed')) {
+    return `on${title(direction)}${title(status)}` as KindCallback
+  }
+  if (family === 'event') return direction === 'stream' ? 'onStreamEvent' : 'onCallEvent'
+  throw new Error(`sample ${name}: cannot tell its kind from its name`)
+}
+
+/** Every sample with a JSON form (samples without one, cut off in the docs, are left out). */
+export function loadSamples (dir: string = samplesDir()): Sample[] {
+  return readdirSync(dir).filter(file => file.endsWith('.json')).sort().flatMap(file => {
+    const { name, json } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { name: string, json: Record<string, unknown> | null }
+    return json === null ? [] : [{ name, json, callback: callbackOf(name) }]
+  })
+}

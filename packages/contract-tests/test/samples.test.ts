@@ -1,0 +1,37 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import t from 'tap'
+import { callbackOf, findRepoRoot, loadSamples, samplesDir } from '../src/index.js'
+
+t.test('the repo root is the folder whose package.json has workspaces, found from below too', async t => {
+  const root = findRepoRoot()
+  t.ok(readdirSync(root).includes('packages'))
+  t.equal(findRepoRoot(join(root, 'packages', 'contract-tests', 'src')), root)
+  t.throws(() => findRepoRoot(tmpdir()), /no package.json with workspaces/)
+})
+
+t.test('every shared sample loads with its JSON form and the callback its name names', async t => {
+  const samples = loadSamples()
+  t.equal(samplesDir(), resolve(findRepoRoot(), '../shared/platform/samples'))
+  t.equal(samples.length, readdirSync(samplesDir()).filter(f => f.endsWith('.json')).length)
+  for (const sample of samples) t.type(sample.json.cmiuuid, 'string', sample.name)
+  t.same(new Set(samples.map(s => s.callback)), new Set(['onInboundAnswered', 'onInboundMissed', 'onOutboundAnswered',
+    'onOutboundMissed', 'onCallEvent', 'onStreamEvent']), 'the samples cover every kind callback')
+})
+
+t.test('callbackOf reads the kind from the name, and refuses a name it cannot read', async t => {
+  t.equal(callbackOf('piopiy.cdr.outbound.missed.leg-a'), 'onOutboundMissed')
+  t.equal(callbackOf('piopiy-india.event.inbound.hangup.leg-a'), 'onCallEvent')
+  t.equal(callbackOf('piopiy.event.stream.connected'), 'onStreamEvent')
+  t.throws(() => callbackOf('piopiy.cdr.inbound.ringing'), /cannot tell its kind/)
+  t.throws(() => callbackOf('notes'), /cannot tell its kind/)
+})
+
+t.test('samples without a JSON form (cut off in the docs) are left out', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'samples-'))
+  writeFileSync(join(dir, 'a.json'), JSON.stringify({ name: 'piopiy.cdr.inbound.missed.leg-b', json: null }))
+  writeFileSync(join(dir, 'b.json'), JSON.stringify({ name: 'piopiy.cdr.inbound.missed.leg-a', json: { cmiuuid: 'x' } }))
+  writeFileSync(join(dir, 'README.md'), 'not a sample')
+  t.same(loadSamples(dir), [{ name: 'piopiy.cdr.inbound.missed.leg-a', json: { cmiuuid: 'x' }, callback: 'onInboundMissed' }])
+})
