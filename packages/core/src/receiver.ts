@@ -206,6 +206,10 @@ export function createReceiver (options: ReceiverOptions = {}): Receiver {
     if (!acceptsContentType(contentType)) {
       return await reject(415, [`content-type: '${String(contentType)}' is not accepted (send application/json)`])
     }
+    if (req.tooLarge === true) {
+      rawText = ''
+      return await reject(413, ['body: larger than the body parser\'s limit'])
+    }
     let input: object | Buffer | undefined = req.parsedBody as object | undefined
     const tooLarge = `body: larger than bodyLimit (${bodyLimit} bytes)`
     if (input === undefined) {

@@ -137,6 +137,11 @@ export interface WebhookRequest {
    * parser) or a Buffer (a raw parser); validated exactly like raw bytes.
    */
   parsedBody?: unknown
+  /**
+   * Set when a framework body parser refused the body for its own size limit (Express's
+   * `entity.too.large`): the core answers 413 and tells `onInvalid`, without a body to show.
+   */
+  tooLarge?: boolean
   /** The socket's remote address. */
   ip?: string | undefined
   /** A per-request logger (Fastify's `request.log`). */

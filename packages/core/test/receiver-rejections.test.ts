@@ -56,6 +56,15 @@ t.test('a body over bodyLimit answers 413 with the truncated raw body', async t 
   t.equal(fired(), 0)
 })
 
+t.test("a body a framework parser refused for its own size limit answers 413 and reaches onInvalid", async t => {
+  const { receiver, invalid, fired } = receiverWith()
+  const response = await post(receiver, '', { tooLarge: true })
+  t.equal(response.status, 413)
+  t.same(json(response), { error: 'Payload Too Large', reasons: ["body: larger than the body parser's limit"] })
+  t.same(invalid.map(i => [i.status, i.rawBody]), [[413, '']])
+  t.equal(fired(), 0)
+})
+
 t.test('the default limit is 64 KiB', async t => {
   const { receiver } = receiverWith()
   const pad = (size: number) => JSON.stringify({ ...seedCdr(), pad: '' }).replace('"pad":""', `"pad":"${'x'.repeat(size)}"`)
