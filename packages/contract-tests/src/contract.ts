@@ -279,6 +279,16 @@ export async function runAdapterContract (t: Tap, name: string, makeHarness: Mak
         t.equal(((rec.of('onInvalid')[0] as Call).args[0] as { status: number }).status, 415)
       }
     }],
+    ['an empty content-type is a missing one; one that is not a media type answers 415 and reaches onInvalid', ['root', 'prefix', 'after-body-parser'], async (t, mount) => {
+      const empty = recorder()
+      t.equal((await send((await open(t, empty.options, mount)).hook, seedBody, { contentType: '' })).status, 200, "'': 200")
+      t.equal(empty.of('onInboundAnswered').length, 1)
+      for (const contentType of ['json', 'application/json/extra', ';charset=utf-8']) {
+        const rec = recorder()
+        isRejection(t, await send((await open(t, rec.options, mount)).hook, seedBody, { contentType }), 415)
+        t.same(rec.calls.map(c => c.name), ['onInvalid'], `${contentType}: onInvalid only`)
+      }
+    }],
     ['a missing content-type, text/plain, a charset and application/*+json are accepted', ['root', 'prefix', 'after-body-parser'], async (t, mount) => {
       for (const contentType of [null, 'text/plain', 'application/json; charset=utf-8', 'text/plain;charset=UTF-8', 'application/vnd.piopiy+json']) {
         const rec = recorder()

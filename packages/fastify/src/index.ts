@@ -7,8 +7,9 @@ import {
   CallEventPayloadSchema, CdrPayloadSchema, createReceiver, StreamEventPayloadSchema, UnknownPayloadSchema,
   type ReceiverOptions
 } from '@piopiy-webhooks/core'
-import type { FastifyPluginAsync, FastifySchema, RouteHandlerMethod } from 'fastify'
+import type { FastifyPluginAsync, FastifySchema, onRequestHookHandler, RouteHandlerMethod } from 'fastify'
 import fp from 'fastify-plugin'
+import type { IncomingMessage } from 'node:http'
 
 /** The receiver's options (see the root README); Fastify's `prefix` applies to `path`. */
 export interface PiopiyPluginOptions extends ReceiverOptions {}
@@ -19,6 +20,8 @@ const body = {
   anyOf: [CdrPayloadSchema, CallEventPayloadSchema, StreamEventPayloadSchema, UnknownPayloadSchema].map(({ $id, ...schema }) => schema)
 }
 const acceptAll = (): (() => true) => () => true
+const kContentType = Symbol('piopiy content-type')
+type Stashed = IncomingMessage & { [kContentType]?: string | undefined }
 
 const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) => {
   // Fastify hands the plugin its own register options too; the receiver rejects unknown ones
@@ -27,21 +30,32 @@ const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) =>
   // scoped to this plugin (encapsulate: true): the core reads and limits the raw body itself
   fastify.removeAllContentTypeParsers()
   fastify.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
+  // Fastify answers 415 itself for an empty or malformed content-type before any handler runs:
+  // on our routes it picks no parser by content-type (the core judges it), so it is set aside here
+  const onRequest: onRequestHookHandler = (request, _reply, done) => {
+    const headers = request.raw.headers
+    ;(request.raw as Stashed)[kContentType] = headers['content-type']
+    delete headers['content-type']
+    done()
+  }
   const handler: RouteHandlerMethod = async (request, reply) => {
     const q = request.url.indexOf('?')
+    const headers = request.raw.headers
+    const contentType = (request.raw as Stashed)[kContentType]
+    if (contentType !== undefined) headers['content-type'] = contentType
     const answer = await receiver.handle({
       method: request.method,
       path: q < 0 ? receiver.path : receiver.path + request.url.slice(q),
-      headers: request.headers,
+      headers,
       rawBody: (request.body ?? request.raw) as AsyncIterable<Uint8Array>,
       ip: request.socket.remoteAddress,
       ...(options.logger === undefined && { log: request.log })
     })
     return await reply.code(answer.status).headers(answer.headers).send(answer.body)
   }
-  fastify.post(receiver.path, { schema: { summary: 'PIOPIY webhook', tags: ['piopiy'], body }, validatorCompiler: acceptAll }, handler)
+  fastify.post(receiver.path, { schema: { summary: 'PIOPIY webhook', tags: ['piopiy'], body }, validatorCompiler: acceptAll, onRequest }, handler)
   // every other method reaches the core too (which answers 405, Allow: POST); hidden from @fastify/swagger
-  fastify.route({ method: fastify.supportedMethods.filter(m => m !== 'POST'), url: receiver.path, schema: { hide: true } as FastifySchema, handler })
+  fastify.route({ method: fastify.supportedMethods.filter(m => m !== 'POST'), url: receiver.path, schema: { hide: true } as FastifySchema, onRequest, handler })
 }
 
 /** Registers the PIOPIY webhook route (`POST /webhook/cdr` by default) on this Fastify instance. */
