@@ -4,7 +4,7 @@
  * some callbacks fail once. Every CDR must fire exactly once, none may be lost.
  *
  * Size (defaults fit CI on 2 cores): PIOPIY_MP_CDRS=5000 PIOPIY_MP_COPIES=4 PIOPIY_MP_CONCURRENCY=48
- * PIOPIY_MP_BURST=0.25 PIOPIY_MP_ADAPTERS=node,node,node (one process each: node | fastify | express | koa)
+ * PIOPIY_MP_BURST=0.25 PIOPIY_MP_ADAPTERS=fastify,express,koa,node (one process each: node | fastify | express | koa)
  * PIOPIY_TEST_SEED.
  */
 import t from 'tap'
@@ -20,7 +20,7 @@ const env = process.env
 const CDRS = Number(env['PIOPIY_MP_CDRS'] ?? 5000)
 const COPIES = Number(env['PIOPIY_MP_COPIES'] ?? 4)
 const CONCURRENCY = Number(env['PIOPIY_MP_CONCURRENCY'] ?? 48)
-const ADAPTERS = (env['PIOPIY_MP_ADAPTERS'] ?? 'node,node,node').split(',') as Adapter[]
+const ADAPTERS = (env['PIOPIY_MP_ADAPTERS'] ?? 'fastify,express,koa,node').split(',') as Adapter[]
 const SEED = Number(env['PIOPIY_TEST_SEED'] ?? 0x5eed)
 /** Share of CDRs whose copies are sent at the same moment, to different processes. */
 const BURST = Number(env['PIOPIY_MP_BURST'] ?? 0.25)

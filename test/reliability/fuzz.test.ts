@@ -53,7 +53,7 @@ const bodies: fc.Arbitrary<Buffer> = fc.oneof(
 
 const contentTypes = fc.oneof(
   { arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8', undefined), weight: 6 },
-  { arbitrary: fc.constantFrom('text/plain', 'application/vnd.piopiy+json', 'APPLICATION/JSON; charset=latin1', 'text/html', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/xml'), weight: 3 },
+  { arbitrary: fc.constantFrom('text/plain', 'application/vnd.piopiy+json', 'APPLICATION/JSON; charset=latin1', 'text/html', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/xml', '', ' ', 'json', ';charset=utf-8', 'application/json/x'), weight: 3 },
   { arbitrary: fc.stringMatching(/^[a-z]{1,10}\/[a-z+.-]{1,15}$/), weight: 1 }
 )
 

@@ -1,15 +1,40 @@
-/** Real servers on 127.0.0.1 with each adapter mounted, for the reliability tests. */
-import type { MakeHarness } from '@piopiy-webhooks/contract-tests'
+/** Real servers on 127.0.0.1 with each adapter mounted at the root, for the reliability tests. */
+import type { Harness, MakeHarness } from '@piopiy-webhooks/contract-tests'
+import { piopiyMiddleware as expressMiddleware } from '@piopiy-webhooks/express'
 import { piopiyPlugin } from '@piopiy-webhooks/fastify'
+import { piopiyMiddleware as koaMiddleware } from '@piopiy-webhooks/koa'
+import express from 'express'
 import Fastify from 'fastify'
+import Koa from 'koa'
+import { once } from 'node:events'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+const noop = (): void => {}
+const silentLogger = { debug: noop, info: noop, warn: noop, error: noop }
+
+async function listening (server: Server): Promise<Harness> {
+  await once(server, 'listening')
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => { server.closeAllConnections(); server.close(); await once(server, 'close') }
+  }
+}
 
 export const harnesses: Record<string, MakeHarness> = {
   fastify: async options => {
     const app = Fastify()
     await app.register(piopiyPlugin, { logger: silentLogger, ...options })
     return { url: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() }
+  },
+  express: async options => {
+    const app = express()
+    app.use(expressMiddleware({ logger: silentLogger, ...options }))
+    return await listening(app.listen(0, '127.0.0.1'))
+  },
+  koa: async options => {
+    const app = new Koa()
+    app.use(koaMiddleware({ logger: silentLogger, ...options }))
+    return await listening(app.listen(0, '127.0.0.1'))
   }
 }
-
-const noop = (): void => {}
-const silentLogger = { debug: noop, info: noop, warn: noop, error: noop }
