@@ -1,0 +1,65 @@
+// Fastify-only behaviour: inject(), @fastify/swagger, request.log, the exports and register options.
+import swagger from '@fastify/swagger'
+import Fastify from 'fastify'
+import { Writable } from 'node:stream'
+import t from 'tap'
+import piopiyDefault, { piopiyPlugin } from '../src/index.js'
+
+const seed = {
+  cmiuuid: 'f4571f7-0001', appid: 2222222, direction: 'inbound', status: 'answered', leg: 'a',
+  from: 919900000001, to: 914400000001, time: 1700000000000, duration: 13, billedsec: 60, rate: 0.5
+}
+
+t.test('named and default export are the same plugin, named for Fastify', async t => {
+  t.equal(piopiyDefault, piopiyPlugin)
+  t.equal((piopiyPlugin as unknown as Record<symbol, unknown>)[Symbol.for('fastify.display-name')], '@piopiy-webhooks/fastify')
+})
+
+t.test('inject(): a CDR reaches onInboundAnswered once; the copy answers 200 without firing', async t => {
+  const fired: string[] = []
+  const app = Fastify()
+  await app.register(piopiyPlugin, { onInboundAnswered: cdr => { fired.push(cdr.from) }, auth: { token: 'tok' } })
+  t.teardown(() => app.close())
+  for (const answer of [{ ok: true }, { ok: true, duplicate: true }]) {
+    const res = await app.inject({ method: 'POST', url: '/webhook/cdr?token=tok', payload: seed })
+    t.equal(res.statusCode, 200)
+    t.same(res.json(), answer)
+  }
+  t.same(fired, ['919900000001'])
+  t.equal((await app.inject({ method: 'GET', url: '/webhook/cdr' })).headers.allow, 'POST')
+})
+
+t.test("rejections are logged through request.log (with the request's id) unless a logger is given", async t => {
+  const lines: Array<{ level: number, msg: string, reqId?: string, reasons?: string[] }> = []
+  const stream = new Writable({ write (chunk: Buffer, _encoding, done) { lines.push(JSON.parse(chunk.toString())); done() } })
+  const app = Fastify({ logger: { level: 'warn', stream } })
+  await app.register(piopiyPlugin, { auth: { token: 'tok' } })
+  t.teardown(() => app.close())
+  const res = await app.inject({ method: 'POST', url: '/webhook/cdr?token=tok', payload: '{"a": ', headers: { 'content-type': 'application/json' } })
+  t.equal(res.statusCode, 400)
+  const rejected = lines.find(line => line.msg === 'piopiy-webhooks: request rejected')
+  t.ok(rejected, 'logged at warn')
+  t.type(rejected?.reqId, 'string', "with Fastify's request id: it came through request.log")
+  t.match(rejected?.reasons, [/^body: is not valid JSON/])
+})
+
+t.test('@fastify/swagger documents the POST route with the four payload kinds, and hides the 405 route', async t => {
+  const app = Fastify()
+  await app.register(swagger, { openapi: { info: { title: 'test', version: '1' } } })
+  await app.register(piopiyPlugin, { prefix: '/hooks', logLevel: 'warn', idempotency: false, auth: { token: 'tok' } })
+  await app.ready()
+  t.teardown(() => app.close())
+  const paths = (app.swagger() as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { anyOf: unknown[] } }> } }>> }).paths
+  t.same(Object.keys(paths), ['/hooks/webhook/cdr'], 'prefix applies; logLevel is taken by Fastify, not passed to the receiver')
+  t.same(Object.keys(paths['/hooks/webhook/cdr'] ?? {}), ['post'], 'only POST is documented')
+  const body = paths['/hooks/webhook/cdr']?.post?.requestBody?.content['application/json']?.schema
+  t.equal(body?.anyOf.length, 4, 'cdr, call event, stream event, other notification')
+})
+
+t.test('other JSON routes of the app still get parsed objects from Fastify', async t => {
+  const app = Fastify()
+  app.post('/api/items', async request => ({ got: request.body }))
+  await app.register(piopiyPlugin, { auth: { token: 'tok' } })
+  t.teardown(() => app.close())
+  t.same((await app.inject({ method: 'POST', url: '/api/items', payload: { a: 1 } })).json(), { got: { a: 1 } })
+})
