@@ -47,6 +47,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly maxKeys: number
   readonly ttlMs: number
   readonly #entries = new Map<string, number>()
+  /**
+   * Walks the keys oldest first, kept across evictions. `keys().next()` on a fresh iterator would step
+   * over every slot deleted since V8 last rehashed the table (each re-insert leaves one), which made an
+   * eviction cost tens of µs once the store was full; a live iterator only steps over the new ones.
+   */
+  #oldest: Iterator<string> | undefined
   readonly #origin: number
   readonly #now: () => number
 
@@ -88,7 +94,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     entries.delete(key) // re-insert at the end: Map order is our LRU order
     entries.set(key, value)
     if (entries.size > this.maxKeys) {
-      entries.delete(entries.keys().next().value as string)
+      // every key the iterator has passed was deleted, and keys are only ever added at the end: its next
+      // key is the oldest one, and it never runs out while the store is over maxKeys
+      this.#oldest ??= entries.keys()
+      entries.delete(this.#oldest.next().value as string)
     }
   }
 }
