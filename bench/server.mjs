@@ -1,0 +1,103 @@
+// One benchmark server, in its own process: `node bench/server.mjs <target>`.
+// Listens on 127.0.0.1 (random port), tells the parent the port over IPC, counts the requests its
+// handler or callback saw (the parent asks with 'stats'), and exits on 'exit'.
+import http from 'node:http'
+
+const PATH = '/webhook/cdr'
+const OK_BODY = '{"ok":true}'
+let calls = 0
+/** What the adapters' users write: an async callback (here it only counts). */
+const onInboundAnswered = async () => { calls++ }
+
+const targets = {
+  async node () {
+    return http.createServer((req, res) => {
+      if (req.method !== 'POST' || req.url !== PATH) { res.writeHead(404).end(); return }
+      const chunks = []
+      req.on('data', chunk => chunks.push(chunk))
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+        if (typeof body.cmiuuid === 'string') calls++
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(OK_BODY)
+      })
+    })
+  },
+  async 'fastify-bare' () {
+    const { default: Fastify } = await import('fastify')
+    const app = Fastify({ logger: false })
+    app.post(PATH, async request => {
+      if (typeof request.body.cmiuuid === 'string') calls++
+      return { ok: true }
+    })
+    return app
+  },
+  async 'fastify-adapter' () {
+    const { default: Fastify } = await import('fastify')
+    const { piopiyPlugin } = await import('@piopiy-webhooks/fastify')
+    const app = Fastify({ logger: false })
+    await app.register(piopiyPlugin, { onInboundAnswered })
+    return app
+  },
+  async 'express-bare' () {
+    const { default: express } = await import('express')
+    const app = express()
+    app.use(express.json())
+    app.post(PATH, (req, res) => {
+      if (typeof req.body.cmiuuid === 'string') calls++
+      res.json({ ok: true })
+    })
+    return http.createServer(app)
+  },
+  async 'express-adapter' () {
+    const { default: express } = await import('express')
+    const { piopiyMiddleware } = await import('@piopiy-webhooks/express')
+    if (typeof piopiyMiddleware !== 'function') throw new Error('@piopiy-webhooks/express has no piopiyMiddleware yet')
+    const app = express()
+    app.use(piopiyMiddleware({ onInboundAnswered }))
+    return http.createServer(app)
+  },
+  async 'koa-bare' () {
+    const { default: Koa } = await import('koa')
+    const { bodyParser } = await import('@koa/bodyparser')
+    const app = new Koa()
+    app.use(bodyParser())
+    app.use(async ctx => {
+      if (ctx.method !== 'POST' || ctx.path !== PATH) return
+      if (typeof ctx.request.body.cmiuuid === 'string') calls++
+      ctx.body = { ok: true }
+    })
+    return http.createServer(app.callback())
+  },
+  async 'koa-adapter' () {
+    const { default: Koa } = await import('koa')
+    const { piopiyMiddleware } = await import('@piopiy-webhooks/koa')
+    if (typeof piopiyMiddleware !== 'function') throw new Error('@piopiy-webhooks/koa has no piopiyMiddleware yet')
+    const app = new Koa()
+    app.use(piopiyMiddleware({ onInboundAnswered }))
+    return http.createServer(app.callback())
+  }
+}
+
+const name = process.argv[2]
+try {
+  if (!Object.hasOwn(targets, name)) throw new Error(`unknown target ${name}`)
+  const server = await targets[name]()
+  let port
+  if (typeof server.listen === 'function' && server instanceof http.Server) {
+    await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve))
+    port = server.address().port
+  } else { // fastify
+    await server.listen({ port: 0, host: '127.0.0.1' })
+    port = server.server.address().port
+  }
+  process.on('disconnect', () => process.exit(0)) // the parent went away: never leave a server behind
+  process.on('message', message => {
+    if (message === 'stats') process.send({ calls, cpu: process.cpuUsage() })
+    else if (message === 'exit') process.exit(0)
+  })
+  process.send({ ready: true, port })
+} catch (err) {
+  process.send({ error: String(err?.stack ?? err) })
+  process.exitCode = 1
+  setTimeout(() => process.exit(1), 100)
+}
