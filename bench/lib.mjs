@@ -41,7 +41,9 @@ export function machine () {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
-    date: new Date().toISOString()
+    date: new Date().toISOString(),
+    /** 1-minute load average when the run started: other work on the machine shows here */
+    loadAverage: os.loadavg()[0]
   }
 }
 

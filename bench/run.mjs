@@ -3,6 +3,7 @@
 // BENCH_ONLY=core,memory,startup,http runs a subset and prints the report instead of writing docs/.
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { runHttp } from './http.mjs'
 import { machine, progress, ROOT } from './lib.mjs'
@@ -29,6 +30,20 @@ function child (args) {
   })
 }
 
+const findingsPath = fileURLToPath(new URL('./findings.md', import.meta.url))
+const findings = () => existsSync(findingsPath) ? readFileSync(findingsPath, 'utf8') : ''
+function write (data) {
+  writeFileSync(`${ROOT}/docs/benchmarks.md`, renderMarkdown(data, findings()))
+  writeFileSync(`${ROOT}/docs/benchmarks.svg`, renderSvg(data.http.results))
+  writeFileSync(`${ROOT}/docs/benchmarks.json`, JSON.stringify(data, null, 2) + '\n')
+  progress('wrote docs/benchmarks.md, docs/benchmarks.svg, docs/benchmarks.json')
+}
+// `node bench/run.mjs --render`: the same run's docs again, from docs/benchmarks.json (after editing findings.md)
+if (process.argv.includes('--render')) {
+  write(JSON.parse(readFileSync(`${ROOT}/docs/benchmarks.json`, 'utf8')))
+  process.exit(0)
+}
+
 const data = { machine: machine() }
 progress(`bench on ${data.machine.cpu}, ${data.machine.cores} cores, Node ${data.machine.node}`)
 if (wanted('core')) data.core = await child([fileURLToPath(new URL('./core.mjs', import.meta.url))])
@@ -39,13 +54,6 @@ if (wanted('http')) {
   for (const r of ratios(data.http.results)) progress(`${r.framework}: adapter/bare ${r.ratio.toFixed(2)}× (target ${r.target}×), CPU per request bare/adapter ${r.cpuRatio.toFixed(2)}×`)
 }
 
-const findingsPath = fileURLToPath(new URL('./findings.md', import.meta.url))
-const markdown = renderMarkdown(data, existsSync(findingsPath) ? readFileSync(findingsPath, 'utf8') : '')
-if (only !== undefined) {
-  process.stdout.write(markdown)
-} else {
-  writeFileSync(`${ROOT}/docs/benchmarks.md`, markdown)
-  writeFileSync(`${ROOT}/docs/benchmarks.svg`, renderSvg(data.http.results))
-  writeFileSync(`${ROOT}/docs/benchmarks.json`, JSON.stringify(data, null, 2) + '\n')
-  progress('wrote docs/benchmarks.md, docs/benchmarks.svg, docs/benchmarks.json')
-}
+data.machine.loadAverageAtEnd = os.loadavg()[0]
+if (only !== undefined) process.stdout.write(renderMarkdown(data, findings()))
+else write(data)
