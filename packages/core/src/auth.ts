@@ -23,8 +23,8 @@ export interface Authenticator {
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest()
-/** Constant-time comparison (hashing first makes lengths equal and hides them). */
-const safeEqual = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b))
+/** Constant-time comparison with a secret hashed once at start-up (hashing makes lengths equal and hides them). */
+const safeEqual = (given: string, secretDigest: Buffer): boolean => timingSafeEqual(digest(given), secretDigest)
 
 const header = (headers: Headers, name: string): string | undefined => {
   const value = headers[name]
@@ -53,12 +53,18 @@ function blockListOf (entries: unknown): BlockList | undefined {
 }
 
 export function createAuthenticator (auth: AuthOptions = {}): Authenticator {
+  for (const [key, value] of Object.entries(auth)) {
+    // fail closed: \`{ token: process.env.PIOPIY_TOKEN }\` with the variable unset must not mean "no token"
+    if (value === undefined) invalid(`auth.${key} is undefined (an unset environment variable?): give it a value or leave the key out`)
+  }
   const tokenOption = typeof auth.token === 'string' ? { token: auth.token } : auth.token
   if (tokenOption !== undefined && (typeof tokenOption.token !== 'string' || tokenOption.token === '')) invalid('auth.token must be a non-empty string')
+  const tokenDigest = tokenOption === undefined ? undefined : digest(tokenOption.token)
   const tokenHeader = tokenOption?.header?.toLowerCase() ?? 'x-webhook-token'
   const tokenQuery = tokenOption?.query ?? 'token'
   const basic = auth.basic
   if (basic !== undefined && (typeof basic.username !== 'string' || typeof basic.password !== 'string')) invalid('auth.basic needs a username and a password')
+  const basicDigests = basic === undefined ? undefined : { username: digest(basic.username), password: digest(basic.password) }
   const allowed = blockListOf(auth.allowIps)
   const { trustProxy = false } = auth
   if (typeof trustProxy !== 'boolean' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) invalid('auth.trustProxy must be a boolean or a number of proxies')
@@ -81,19 +87,19 @@ export function createAuthenticator (auth: AuthOptions = {}): Authenticator {
       if (allowed !== undefined && (ip === undefined || !allowed.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4'))) {
         return { status: 403, reason: `ip: ${ip ?? 'unknown'} is not in auth.allowIps` }
       }
-      if (tokenOption !== undefined) {
+      if (tokenDigest !== undefined) {
         const given = header(headers, tokenHeader) ?? new URLSearchParams(query).get(tokenQuery) ?? undefined
         if (given === undefined) return { status: 401, reason: `token: missing (send it as ?${tokenQuery}= or the ${tokenHeader} header)` }
-        if (!safeEqual(given, tokenOption.token)) return { status: 403, reason: 'token: does not match' }
+        if (!safeEqual(given, tokenDigest)) return { status: 403, reason: 'token: does not match' }
       }
-      if (basic !== undefined) {
+      if (basicDigests !== undefined) {
         const authorization = header(headers, 'authorization')
         const challenge = { 'www-authenticate': 'Basic realm="piopiy-webhooks", charset="UTF-8"' }
         if (authorization === undefined || !/^basic /i.test(authorization)) return { status: 401, reason: 'basic: credentials missing', headers: challenge }
         const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8')
         const colon = decoded.indexOf(':')
-        const userOk = safeEqual(decoded.slice(0, Math.max(colon, 0)), basic.username)
-        const passwordOk = safeEqual(decoded.slice(colon + 1), basic.password) // both compared: no timing hint on which failed
+        const userOk = safeEqual(decoded.slice(0, Math.max(colon, 0)), basicDigests.username)
+        const passwordOk = safeEqual(decoded.slice(colon + 1), basicDigests.password) // both compared: no timing hint on which failed
         if (colon < 0 || !userOk || !passwordOk) return { status: 403, reason: 'basic: wrong username or password' }
       }
       return undefined

@@ -42,6 +42,8 @@ t.test('each option is checked', async t => {
   invalid(t, { auth: 'secret' }, /auth must be an object/)
   invalid(t, { auth: null }, /auth must be an object/)
   invalid(t, { auth: { token: '' } }, /auth.token must be a non-empty string/)
+  invalid(t, { auth: { token: undefined } }, /auth.token is undefined \(an unset environment variable\?\)/)
+  invalid(t, { auth: { basic: undefined, appIds: [1] } }, /auth.basic is undefined/)
   invalid(t, { auth: { token: { header: 'x' } } }, /auth.token must be a non-empty string/)
   invalid(t, { auth: { basic: { username: 'u' } } }, /auth.basic needs a username and a password/)
   invalid(t, { auth: { allowIps: '10.0.0.0/8' } }, /auth.allowIps must be an array/)
