@@ -1,7 +1,6 @@
 /** Machine-readable codes of {@link PiopiyWebhookError}. */
 export type PiopiyWebhookErrorCode =
   | 'INVALID_OPTIONS'
-  | 'INVALID_PAYLOAD'
   | 'CALLBACK_FAILED'
   | 'CALLBACK_TIMEOUT'
   | 'STORE_FAILED'

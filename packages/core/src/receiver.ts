@@ -188,10 +188,14 @@ export function createReceiver (options: ReceiverOptions = {}): Receiver {
       if (parsed !== undefined) return JSON.stringify(parsed) ?? ''
       return (await readBody(req.rawBody, bodyLimit)).bytes.toString('utf8')
     }
+    /** A body a framework parser read: its content-length, or (chunked) the size of its text. */
+    const parsedTooLarge = async (contentLength: string | undefined): Promise<boolean> =>
+      contentLength === undefined ? Buffer.byteLength(await raw()) > bodyLimit : Number(contentLength) > bodyLimit
     const reject = async (status: number, reasons: string[], extraHeaders?: Record<string, string>): Promise<WebhookResponse> => {
       const info = { rawBody: await raw(), reasons, status, headers, ip }
       try {
-        if (opts.onInvalid === undefined) log.warn(info, 'piopiy-webhooks: request rejected')
+        // the default log leaves the headers out: they may carry the token or basic credentials
+        if (opts.onInvalid === undefined) log.warn({ status, reasons, ip, rawBody: info.rawBody }, 'piopiy-webhooks: request rejected')
         else await opts.onInvalid(info)
       } catch (err) {
         log.error({ err }, 'piopiy-webhooks: onInvalid threw')
@@ -210,14 +214,14 @@ export function createReceiver (options: ReceiverOptions = {}): Receiver {
       rawText = ''
       return await reject(413, ['body: larger than the body parser\'s limit'])
     }
-    let input: object | Buffer | undefined = req.parsedBody as object | undefined
+    let input: object | string | undefined = req.parsedBody as object | undefined
     const tooLarge = `body: larger than bodyLimit (${bodyLimit} bytes)`
     if (input === undefined) {
       const body = await readBody(req.rawBody, bodyLimit)
       rawText = body.bytes.toString('utf8')
       if (body.tooLarge) return await reject(413, [tooLarge])
-      input = body.bytes
-    } else if (Number(header(headers, 'content-length')) > bodyLimit) {
+      input = rawText // decoded once: for onInvalid and for the parser
+    } else if (await parsedTooLarge(header(headers, 'content-length'))) {
       rawText = (await raw()).slice(0, bodyLimit)
       return await reject(413, [tooLarge])
     }

@@ -83,17 +83,23 @@ t.test('a body a framework already parsed is validated the same way', async t =>
   const big = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: { 'content-length': '5000' }, parsedBody: { ...seedCdr(), pad: 'x'.repeat(5000) } })
   t.equal(big.status, 413, 'content-length tells the size of a parsed body')
   t.equal(invalid[1]?.rawBody.length, 1000)
+  const chunked = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, parsedBody: { ...seedCdr(), pad: 'x'.repeat(5000) } })
+  t.equal(chunked.status, 413, 'without content-length (chunked), the size of its text')
+  t.equal(invalid[2]?.rawBody.length, 1000)
   const form = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: { 'content-type': 'application/x-www-form-urlencoded' }, parsedBody: { a: '1' } })
   t.equal(form.status, 415, 'a urlencoded parser result is refused too')
-  t.equal(invalid[2]?.rawBody, '{"a":"1"}')
+  t.equal(invalid[3]?.rawBody, '{"a":"1"}')
 })
 
 t.test('without onInvalid, rejections are logged at warn with the raw body', async t => {
   const logger = recordingLogger()
   const receiver = createReceiver({ logger, auth: { token: 't' } })
   await post(receiver, '{oops', { path: '/webhook/cdr?token=t' })
-  t.equal(logger.lines.length, 1)
-  t.match(logger.lines[0], { level: 'warn', msg: 'piopiy-webhooks: request rejected', obj: { rawBody: '{oops', status: 400, reasons: [/not valid JSON/] } })
+  await post(receiver, '{}', { headers: { 'x-webhook-token': 'wrong-secret', authorization: 'Basic c2VjcmV0' } })
+  t.equal(logger.lines.length, 2)
+  t.match(logger.lines[0], { level: 'warn', msg: 'piopiy-webhooks: request rejected', obj: { rawBody: '{oops', status: 400, reasons: [/not valid JSON/], ip: '127.0.0.1' } })
+  t.match(logger.lines[1], { level: 'warn', obj: { status: 403 } })
+  t.notMatch(JSON.stringify(logger.lines), /wrong-secret|c2VjcmV0|"headers"/, 'no header (no credential) in the default log')
 })
 
 t.test('an onInvalid that throws is logged; the answer stands', async t => {
