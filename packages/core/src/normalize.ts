@@ -24,7 +24,18 @@ const text = (value: string | number): string => {
 const optionalText = (value: string | number | undefined): string | undefined => value === undefined ? undefined : text(value)
 const seconds = (value: number | undefined): Date | undefined => value === undefined ? undefined : new Date(value * 1000)
 /** Money: a string keeps its exact digits; a number (e.g. unbilled `0`) becomes its shortest decimal string. */
-const money = (value: string | number | undefined): string | undefined => value === undefined ? undefined : typeof value === 'number' ? String(value === 0 ? 0 : value) : value
+const money = (value: string | number | undefined): string | undefined => value === undefined ? undefined : typeof value === 'number' ? decimal(value) : value
+/** The shortest digits of a number written without an exponent (String gives `1.5e-7` below 1e-6 and `1e+21` from 1e21). */
+function decimal (value: number): string {
+  const shortest = String(value === 0 ? 0 : value)
+  const e = shortest.indexOf('e')
+  if (e < 0) return shortest
+  const sign = value < 0 ? '-' : ''
+  const [int = '', fraction = ''] = shortest.slice(sign.length, e).split('.')
+  const exponent = Number(shortest.slice(e + 1)) - fraction.length // value = sign digits × 10^exponent
+  const digits = int + fraction
+  return exponent >= 0 ? `${sign}${digits}${'0'.repeat(exponent)}` : `${sign}0.${'0'.repeat(-exponent - digits.length)}${digits}`
+}
 
 /** Sets optional fields only when defined, so that absent fields are absent rather than `undefined`. */
 function setDefined (target: object, key: string, value: unknown): void {

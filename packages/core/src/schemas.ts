@@ -24,7 +24,9 @@ const appId = (description: string): TUnsafe<string | number> =>
 const money = (description: string): TUnsafe<string | number> =>
   Type.Unsafe<string | number>({ type: ['string', 'number'], pattern: '^-?[0-9]{1,15}(\\.[0-9]{1,12})?$', description })
 
-const epochSeconds = (description: string): TNumber => Type.Number({ minimum: 0, description: `${description} (epoch seconds)` })
+/** The latest instant a JavaScript Date can hold (8.64e15 ms): a larger time would normalize to an Invalid Date. */
+const MAX_DATE_MS = 8.64e15
+const epochSeconds = (description: string): TNumber => Type.Number({ minimum: 0, maximum: MAX_DATE_MS / 1000, description: `${description} (epoch seconds)` })
 
 /** Fields every notification kind may carry, with their documented types. */
 const common = {
@@ -33,7 +35,7 @@ const common = {
   appid: Type.Optional(appId('Your app id (the key every sample uses)')),
   app_id: Type.Optional(appId('Your app id (the key the legacy and India tables document)')),
   type: Type.Optional(Type.String({ description: "Notification type: 'cdr' or 'event' (legacy global and India payloads only)" })),
-  time: Type.Number({ minimum: 0, description: 'Timestamp of this notification (epoch milliseconds)' }),
+  time: Type.Number({ minimum: 0, maximum: MAX_DATE_MS, description: 'Timestamp of this notification (epoch milliseconds)' }),
   conversation_uuid: Type.Optional(Type.String({ description: 'Id shared by both legs of one conversation (a UUID or a 43-character id)' })),
   request_id: Type.Optional(Type.String({ description: 'Id returned by the make-call API; outbound calls only' })),
   extra_params: Type.Optional(Type.Unsafe<string | Record<string, unknown> | null>({ type: ['string', 'object', 'null'], description: 'Your custom parameters, echoed back as a string in one of four styles' }))

@@ -86,6 +86,14 @@ t.test("money: decimal strings kept exactly; number 0 becomes '0'", async t => {
   t.equal(cdr(t, JSON.parse(JSON.stringify(base).replace('"call_rate":"0.450000"', '"call_rate":-0.0')))?.callRate, '0', '-0.0 in JSON text')
   t.equal(cdr(t, { ...base, call_rate: 0.45, balance: 878.9 })?.callRate, '0.45', 'a billed number keeps its shortest digits')
   t.equal(cdr(t, { ...base, balance: '123456789012345.123456789012' })?.balance, '123456789012345.123456789012', 'long decimals, no float rounding')
+  // String() writes numbers below 1e-6 and from 1e21 with an exponent; money is always a plain decimal string
+  const tiny = cdr(t, { ...base, call_rate: 1e-7, balance: -1.5e-10 })
+  t.strictSame([tiny?.callRate, tiny?.balance], ['0.0000001', '-0.00000000015'])
+  const huge = cdr(t, { ...base, call_rate: 1e21, balance: -2.5e22 })
+  t.strictSame([huge?.callRate, huge?.balance], ['1000000000000000000000', '-25000000000000000000000'])
+  t.equal(cdr(t, { ...base, call_rate: 1.2345e-7 })?.callRate, '0.00000012345')
+  t.equal(cdr(t, { ...base, call_rate: 5e-324 })?.callRate, `0.${'0'.repeat(323)}5`, 'the smallest double')
+  t.equal(cdr(t, { ...base, call_rate: 0.000001 })?.callRate, '0.000001', '1e-6 needs no help')
 })
 
 t.test('CDR status in upper case (the schema allows it) is lower-cased', async t => {
@@ -111,6 +119,8 @@ t.test('times: time in ms, start/end/answer time in seconds, fractions kept', as
   t.strictSame(record?.startTime, new Date(1632318510500))
   t.strictSame(record?.endTime, new Date(0))
   t.strictSame(record?.answerTime, new Date(1000))
+  const latest = cdr(t, { ...fullCdr(), time: 8.64e15, start_time: 8.64e12 })
+  t.strictSame([latest?.time, latest?.startTime], [new Date(8.64e15), new Date(8.64e15)], 'the latest instant a Date holds is accepted')
 })
 
 t.test('extra_params: the four documented styles', async t => {
