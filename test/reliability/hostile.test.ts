@@ -16,7 +16,7 @@ const bodies: Array<[string, string]> = [
 for (const [name, makeHarness] of Object.entries(harnesses)) {
   t.test(`${name}: deep and wide JSON within the limit is answered, never 5xx`, async t => {
     const fired: Notification[] = []
-    const harness = await makeHarness({ bodyLimit: 256 * 1024, onNotification: n => { fired.push(n) }, onInvalid: () => {} })
+    const harness = await makeHarness({ bodyLimit: 256 * 1024, onNotification: n => { fired.push(n) }, onInvalid: () => {} }, 'root')
     t.teardown(harness.close)
     for (const [label, body] of bodies) {
       const res = await fetch(`${harness.url}/webhook/cdr`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
@@ -28,7 +28,7 @@ for (const [name, makeHarness] of Object.entries(harnesses)) {
 
   t.test(`${name}: prototype-pollution attempts in the body and in extra_params change nothing`, async t => {
     const fired: Notification[] = []
-    const harness = await makeHarness({ onNotification: n => { fired.push(n) } })
+    const harness = await makeHarness({ onNotification: n => { fired.push(n) } }, 'root')
     t.teardown(harness.close)
     const attacks = [
       `{"__proto__":{"polluted":"body"},${JSON.stringify(inboundAnsweredCdr()).slice(1)}`,

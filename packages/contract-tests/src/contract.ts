@@ -192,6 +192,13 @@ export async function runAdapterContract (t: Tap, name: string, makeHarness: Mak
       t.equal((await send(`${hook}?from=piopiy&x=1`, seedBody)).status, 200)
       t.equal(rec.of('onInboundAnswered').length, 1)
     }],
+    ['a trailing slash on the webhook path is the same route', ['root', 'prefix', 'after-body-parser'], async (t, mount) => {
+      const rec = recorder()
+      const { hook } = await open(t, rec.options, mount)
+      t.equal((await send(`${hook}/`, seedBody)).status, 200, 'POST path/: 200')
+      t.equal((await send(`${hook}/?x=1`, undefined, { method: 'GET' })).status, 405, 'GET path/?x=1: 405')
+      t.equal(rec.of('onInboundAnswered').length, 1)
+    }],
     ['a duplicate answers 200 and fires nothing again', ['root', 'prefix', 'after-body-parser'], async (t, mount) => {
       const rec = recorder()
       const { hook } = await open(t, rec.options, mount)

@@ -53,9 +53,16 @@ const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) =>
     })
     return await reply.code(answer.status).headers(answer.headers).send(answer.body)
   }
+  const hidden = { hide: true } as FastifySchema
+  const others = fastify.supportedMethods.filter(m => m !== 'POST')
   fastify.post(receiver.path, { schema: { summary: 'PIOPIY webhook', tags: ['piopiy'], body }, validatorCompiler: acceptAll, onRequest }, handler)
   // every other method reaches the core too (which answers 405, Allow: POST); hidden from @fastify/swagger
-  fastify.route({ method: fastify.supportedMethods.filter(m => m !== 'POST'), url: receiver.path, schema: { hide: true } as FastifySchema, onRequest, handler })
+  fastify.route({ method: others, url: receiver.path, schema: hidden, onRequest, handler })
+  // `path/` is the same route. Fastify throws FST_ERR_DUPLICATED_ROUTE when it already is
+  // (the app's ignoreTrailingSlash, or a `path/` route of the app's own), which is then kept
+  try {
+    fastify.route({ method: [...others, 'POST'], url: `${receiver.path}/`, schema: hidden, validatorCompiler: acceptAll, onRequest, handler })
+  } catch {}
 }
 
 /** Registers the PIOPIY webhook route (`POST /webhook/cdr` by default) on this Fastify instance. */

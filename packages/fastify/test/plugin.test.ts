@@ -63,3 +63,11 @@ t.test('other JSON routes of the app still get parsed objects from Fastify', asy
   t.teardown(() => app.close())
   t.same((await app.inject({ method: 'POST', url: '/api/items', payload: { a: 1 } })).json(), { got: { a: 1 } })
 })
+
+t.test("an app with ignoreTrailingSlash routes path/ to the plugin's one route", async t => {
+  const app = Fastify({ routerOptions: { ignoreTrailingSlash: true } })
+  await app.register(piopiyPlugin, { auth: { token: 'tok' } })
+  t.teardown(() => app.close())
+  t.equal((await app.inject({ method: 'POST', url: '/webhook/cdr/?token=tok', payload: seed })).statusCode, 200)
+  t.equal((await app.inject({ method: 'PUT', url: '/webhook/cdr/' })).statusCode, 405)
+})
