@@ -29,7 +29,7 @@ async function start (t: Tap) {
 }
 
 t.test('the API keeps its own routes, body parser, 404 and error handler beside the webhook', async t => {
-  const { request, postJson, invalid } = await start(t)
+  const { base, request, postJson, invalid } = await start(t)
   t.same(await request('/health').then(r => [r.status, r.body]), [200, { ok: true }])
   t.same((await request('/api/orders')).body, [{ id: 1, item: 'tea', phone: '919900000001' }])
   t.same(await postJson('/api/orders', '{"item":"coffee","phone":"04471000000"}').then(r => [r.status, r.body]),
@@ -38,6 +38,9 @@ t.test('the API keeps its own routes, body parser, 404 and error handler beside 
     [400, { error: 'the API could not handle this request' }], "malformed JSON on an API route reaches the API's error handler")
   t.same(await postJson('/api/orders', '{"item":1}').then(r => [r.status, r.body]), [422, { error: 'item and phone are required strings' }])
   t.same(await request('/nope').then(r => [r.status, r.body]), [404, { error: 'no such route' }])
+  const text = await fetch(`${base}/api/orders`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'tea' })
+  t.same([text.status, await text.json()], [500, { error: 'the API could not handle this request' }],
+    'a route that throws (no JSON body to destructure) reaches the error handler: an error without a status is a 500')
   t.same(invalid, [], 'the webhook saw none of these')
 })
 

@@ -10,6 +10,7 @@ import t from 'tap'
 import { createApp as expressApp } from '../examples/express/app.js'
 import { createApp as fastifyApp } from '../examples/fastify/app.js'
 import { createApp as koaApp } from '../examples/koa/app.js'
+import { portFrom } from '../examples/port.js'
 import { runNode } from '../packages/testing/test/helpers.js'
 
 type Start = (log: (line: string) => void) => Promise<{ url: string, close: () => Promise<void> }>
@@ -58,3 +59,8 @@ for (const [name, start] of Object.entries(examples)) {
     t.match(server.stdout(), /answered: /)
   })
 }
+
+t.test('the example servers listen on PORT, or 3000 without it', async t => {
+  t.equal(portFrom({}), 3000)
+  t.equal(portFrom({ PORT: '8080' }), 8080)
+})

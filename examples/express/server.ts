@@ -1,7 +1,8 @@
 // npm run example:express   (PORT=3000 by default; PIOPIY_TOKEN to require a token)
+import { portFrom } from '../port.js'
 import { createApp } from './app.js'
 
-const server = createApp().listen(Number(process.env['PORT'] ?? 3000), '127.0.0.1', () => {
+const server = createApp().listen(portFrom(process.env), '127.0.0.1', () => {
   const { port } = server.address() as { port: number }
   console.log(`Express: PIOPIY webhooks on http://127.0.0.1:${port}/webhook/cdr`)
 })
