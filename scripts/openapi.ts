@@ -11,8 +11,8 @@ import {
   CallEventPayloadSchema, CdrPayloadSchema, StreamEventPayloadSchema, UnknownPayloadSchema
 } from '@piopiy-webhooks/core'
 import { sampleInfo, samples } from '@piopiy-webhooks/testing'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 type JsonObject = { [key: string]: Json }
@@ -221,8 +221,3 @@ export function buildOpenApi (): JsonObject {
 
 /** The file's exact text: two-space JSON and a final newline. */
 export const renderOpenApi = (): string => `${JSON.stringify(buildOpenApi(), null, 2)}\n`
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  writeFileSync(OPENAPI_FILE, renderOpenApi())
-  console.log(`wrote ${OPENAPI_FILE}`)
-}

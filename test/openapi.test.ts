@@ -7,8 +7,10 @@ import { createReceiver, parseNotification, type ReceiverOptions, type WebhookRe
 import { inboundAnsweredCdr } from '@piopiy-webhooks/testing'
 import { Ajv } from 'ajv'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { runNode } from '../packages/testing/test/helpers.js'
 import { buildOpenApi, OPENAPI_FILE, renderOpenApi, RESPONSE_STATUSES } from '../scripts/openapi.js'
 
 type Json = any // a parsed JSON document, walked by key
@@ -34,6 +36,15 @@ const ajv = new Ajv({ strict: true, allowUnionTypes: true })
 
 t.test('docs/openapi.json is what npm run openapi generates (run it after changing a schema)', async t => {
   t.equal(readFileSync(OPENAPI_FILE, 'utf8'), renderOpenApi())
+})
+
+t.test('scripts/write-openapi.ts (what npm run openapi runs) writes that text to each file it is given', async t => {
+  const dir = t.testdir()
+  const files = [join(dir, 'a.json'), join(dir, 'b.json')]
+  const script = runNode(fileURLToPath(new URL('../scripts/write-openapi.ts', import.meta.url)), files)
+  t.equal(await script.exit, 0)
+  t.equal(script.stdout(), files.map(f => `wrote ${f}\n`).join(''))
+  for (const file of files) t.equal(readFileSync(file, 'utf8'), renderOpenApi())
 })
 
 t.test('OpenAPI 3.1 structure: webhooks with a POST request body per kind, every $ref resolves', async t => {
