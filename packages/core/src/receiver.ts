@@ -65,6 +65,13 @@ const failure = (code: PiopiyWebhookErrorCode, message: string, cause: unknown, 
 
 const TIMED_OUT = Symbol('timed out')
 
+/** How `running` ended within `ms`: `undefined` (resolved), `{ err }` (rejected) or TIMED_OUT. One promise, one timer. */
+const within = (running: Promise<void>, ms: number): Promise<{ err: unknown } | typeof TIMED_OUT | undefined> =>
+  new Promise(resolve => {
+    const timer = setTimeout(resolve, ms, TIMED_OUT)
+    running.then(() => { clearTimeout(timer); resolve(undefined) }, (err: unknown) => { clearTimeout(timer); resolve({ err }) })
+  })
+
 /** Creates the receiver that adapters call; options are checked here, at start-up. */
 export function createReceiver (options: ReceiverOptions = {}): Receiver {
   const opts = resolveOptions(options)
@@ -83,17 +90,14 @@ export function createReceiver (options: ReceiverOptions = {}): Receiver {
 
   const named = (...names: Array<keyof ReceiverOptions>): readonly Named[] =>
     names.flatMap(name => typeof opts[name] === 'function' ? [[name, opts[name] as Callback] as const] : [])
-  const callbacks: Record<string, readonly Named[]> = {
-    'cdr:inbound:answered': named('onInboundAnswered', 'onNotification'),
-    'cdr:inbound:missed': named('onInboundMissed', 'onNotification'),
-    'cdr:outbound:answered': named('onOutboundAnswered', 'onNotification'),
-    'cdr:outbound:missed': named('onOutboundMissed', 'onNotification'),
-    event: named('onCallEvent', 'onNotification'),
-    stream: named('onStreamEvent', 'onNotification'),
-    unknown: named('onNotification')
+  // looked up by property, never by a string built per request (a fresh string key costs a hash and a dictionary probe)
+  const cdrCallbacks = {
+    inbound: { answered: named('onInboundAnswered', 'onNotification'), missed: named('onInboundMissed', 'onNotification') },
+    outbound: { answered: named('onOutboundAnswered', 'onNotification'), missed: named('onOutboundMissed', 'onNotification') }
   }
+  const otherCallbacks = { event: named('onCallEvent', 'onNotification'), stream: named('onStreamEvent', 'onNotification'), unknown: named('onNotification') }
   const callbacksFor = (n: Notification): readonly Named[] =>
-    callbacks[n.kind === 'cdr' ? `cdr:${n.direction}:${n.status}` : n.kind] as readonly Named[]
+    n.kind === 'cdr' ? cdrCallbacks[n.direction][n.status] : otherCallbacks[n.kind]
 
   const reportError = async (err: PiopiyWebhookError, ctx: CallbackContext | undefined, log: Logger): Promise<void> => {
     try {
@@ -132,10 +136,7 @@ export function createReceiver (options: ReceiverOptions = {}): Receiver {
       return await failed(err)
     }
     if (running !== undefined) {
-      let timer: NodeJS.Timeout | undefined
-      const timeout = new Promise<typeof TIMED_OUT>(resolve => { timer = setTimeout(resolve, handlerTimeoutMs, TIMED_OUT) })
-      const outcome = await Promise.race([running.then(() => undefined, (err: unknown) => ({ err })), timeout])
-      clearTimeout(timer)
+      const outcome = await within(running, handlerTimeoutMs)
       if (outcome === TIMED_OUT) {
         // keep the claim until the callback settles, then complete it or give it back for the next retry
         running.then(async () => { await settle(true) }, async (err: unknown) => { await settle(false); await reportError(err as PiopiyWebhookError, ctx, ctx.log) })
