@@ -8,7 +8,10 @@ import { promisify } from 'node:util'
 import t from 'tap'
 
 const run = promisify(execFile)
-const env = { ...process.env, NODE_OPTIONS: '' }
+// No test loader, and no coverage recording: these processes run the build, whose source maps would fold
+// dist/ (its CommonJS export getters among it) into the coverage of the sources. tap's process tracking
+// adds its hooks to every child it sees; `_TAPJS_PROCESSINFO_COVERAGE_=0` is its switch for coverage.
+const env = { ...process.env, NODE_OPTIONS: '', _TAPJS_PROCESSINFO_COVERAGE_: '0' }
 const packages: Record<string, string[]> = {
   '@piopiy-webhooks/core': ['createReceiver', 'parseNotification', 'MemoryIdempotencyStore', 'PiopiyWebhookError', 'CdrPayloadSchema'],
   '@piopiy-webhooks/fastify': ['piopiyPlugin', 'default'],

@@ -56,9 +56,9 @@ class LooseReader {
 
   fail (): never { throw new SyntaxError(`unexpected input at ${this.pos}`) }
 
-  expect (char: string): void {
+  /** Steps over the `{` or `[` that the caller has just seen. */
+  open (): void {
     this.skipSpace()
-    if (this.text[this.pos] !== char) this.fail()
     this.pos++
   }
 
@@ -69,7 +69,7 @@ class LooseReader {
 
   object (depth: number): Record<string, Value> {
     if (depth > MAX_DEPTH) this.fail()
-    this.expect('{')
+    this.open()
     const out: Record<string, Value> = {}
     if (this.peek() === '}') { this.pos++; return out }
     for (;;) {
@@ -90,7 +90,7 @@ class LooseReader {
 
   array (depth: number): Value[] {
     if (depth > MAX_DEPTH) this.fail()
-    this.expect('[')
+    this.open()
     const out: Value[] = []
     if (this.peek() === ']') { this.pos++; return out }
     for (;;) {

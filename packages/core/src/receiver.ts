@@ -60,8 +60,9 @@ async function finishAsync (first: PromiseLike<unknown>, firstName: string, rest
   }
 }
 
+/** What failed (`code`: which step) wrapping what was thrown (`cause`), even when that is a PiopiyWebhookError itself. */
 const failure = (code: PiopiyWebhookErrorCode, message: string, cause: unknown, statusCode: number): PiopiyWebhookError =>
-  cause instanceof PiopiyWebhookError ? cause : new PiopiyWebhookError(code, message, { cause, statusCode })
+  new PiopiyWebhookError(code, message, { cause, statusCode })
 
 const TIMED_OUT = Symbol('timed out')
 

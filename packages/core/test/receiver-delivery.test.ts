@@ -80,6 +80,15 @@ t.test('a rejecting async callback, later in the chain, also answers 500', async
   t.match(errors[0]?.[0], { code: 'CALLBACK_FAILED', message: /onNotification threw: plain string/ })
 })
 
+t.test('a callback that throws a PiopiyWebhookError of its own: still CALLBACK_FAILED, with it as the cause', async t => {
+  const { errors, onError } = errorsOf()
+  const own = new PiopiyWebhookError('STORE_FAILED', 'my own store failed', { statusCode: 503 })
+  const receiver = receiverWith({ onError, onInboundAnswered: () => { throw own } })
+  t.equal((await post(receiver, seedCdr())).status, 500)
+  t.match(errors[0]?.[0], { code: 'CALLBACK_FAILED', statusCode: 500, message: /onInboundAnswered threw: .*my own store failed/ })
+  t.equal(errors[0]?.[0].cause, own)
+})
+
 t.test('a sync throw of a non-Error value is reported too', async t => {
   const { errors, onError } = errorsOf()
   const receiver = receiverWith({ onError, onInboundAnswered: () => { throw null } }) // eslint-disable-line no-throw-literal

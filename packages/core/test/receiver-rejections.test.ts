@@ -91,6 +91,22 @@ t.test('a body a framework already parsed is validated the same way', async t =>
   t.equal(invalid[3]?.rawBody, '{"a":"1"}')
 })
 
+t.test('headers given as arrays are read like Node joins them', async t => {
+  const receiver = createReceiver({ logger: silent })
+  const ok = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: { 'content-type': ['application/json'] }, rawBody: JSON.stringify(seedCdr()) })
+  t.equal(ok.status, 200, "['application/json'] reads as 'application/json'")
+  const html = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: { 'content-type': ['text/html', 'application/json'] }, rawBody: '{}' })
+  t.equal(html.status, 415, "['text/html', 'application/json'] reads as 'text/html, application/json': not JSON")
+})
+
+t.test('a parsed body that JSON cannot write (a function) is a 400 with an empty raw body', async t => {
+  const invalid: InvalidInfo[] = []
+  const receiver = createReceiver({ logger: silent, onInvalid: info => { invalid.push(info) } })
+  const answer = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, parsedBody: () => 1 })
+  t.equal(answer.status, 400)
+  t.same(invalid.map(i => [i.rawBody, i.reasons]), [['', ['body: must be a JSON object (got a function)']]])
+})
+
 t.test('without onInvalid, rejections are logged at warn with the raw body', async t => {
   const logger = recordingLogger()
   const receiver = createReceiver({ logger, auth: { token: 't' } })
