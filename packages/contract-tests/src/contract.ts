@@ -378,6 +378,28 @@ export async function runAdapterContract (t: Tap, name: string, makeHarness: Mak
       isRejection(t, await send((await open(t, { ...app.options, auth: { appIds: [1] } }, 'root')).hook, seedBody), 403)
       t.same(app.calls.map(c => c.name), ['onInvalid'])
     }],
+    ['auth: basic credentials missing 401 (with the challenge), wrong 403, right 200', ['root'], async t => {
+      const rec = recorder()
+      const { hook } = await open(t, { ...rec.options, auth: { basic: { username: 'piopiy', password: 'pa:ss' } } }, 'root')
+      const basic = (credentials: string): { headers: Record<string, string> } => ({ headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } })
+      const missing = await send(hook, seedBody)
+      isRejection(t, missing, 401)
+      t.match(missing.headers.get('www-authenticate'), /^Basic realm="piopiy-webhooks"/)
+      isRejection(t, await send(hook, seedBody, basic('piopiy:wrong')), 403)
+      t.equal((await send(hook, seedBody, basic('piopiy:pa:ss'))).status, 200, 'a colon in the password is kept')
+      t.same(rec.calls.map(c => c.name), ['onInvalid', 'onInvalid', 'onInboundAnswered', 'onNotification'])
+    }],
+    ['auth: a spoofed X-Forwarded-For is ignored without trustProxy, and read with it', ['root'], async t => {
+      const spoofed = { headers: { 'x-forwarded-for': '203.0.113.5' } }
+      const plain = recorder()
+      const direct = await open(t, { ...plain.options, auth: { allowIps: ['203.0.113.0/24'] } }, 'root')
+      isRejection(t, await send(direct.hook, seedBody, spoofed), 403)
+      t.match((plain.of('onInvalid')[0]?.args[0] as { ip: string }).ip, /^(127\.0\.0\.1|::1)$/, 'the socket address was checked')
+      const proxied = recorder()
+      const behind = await open(t, { ...proxied.options, auth: { allowIps: ['203.0.113.0/24'], trustProxy: 1 } }, 'root')
+      t.equal((await send(behind.hook, seedBody, spoofed)).status, 200, 'trustProxy: 1 reads the address the proxy (127.0.0.1) saw')
+      t.equal((proxied.of('onInboundAnswered')[0]?.args[1] as { ip: string }).ip, '203.0.113.5', 'ctx.ip')
+    }],
     ["other paths are untouched: the app's routes answer and its JSON routes still get parsed objects", ['root', 'prefix', 'after-body-parser'], async (t, mount) => {
       const rec = recorder()
       const { hook, url, origin } = await open(t, rec.options, mount)
