@@ -27,8 +27,13 @@ const BURST = Number(env['PIOPIY_MP_BURST'] ?? 0.25)
 /** Every 10th CDR's callback fails the first time it runs (anywhere). */
 const failsOnce = (n: number): boolean => n % 10 === 3
 
-/** Keep-alive connections (at most CONCURRENCY per app): the "platform" must not be the bottleneck. */
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
+/**
+ * Keep-alive connections (at most CONCURRENCY per app): the "platform" must not be the bottleneck. An idle
+ * socket is dropped after 1 s, well before the apps' keep-alive timeout (5 s in node:http, Express and Koa):
+ * reusing a socket at the moment its server closes it fails with ECONNRESET (status 0 here), a race of the
+ * client's, not a receiver's answer.
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY, timeout: 1000 })
 t.teardown(() => { agent.destroy() })
 
 /** POSTs one body to an app; resolves with the status once the answer is read. */
