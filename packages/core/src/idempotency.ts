@@ -25,7 +25,7 @@ export interface IdempotencyStore {
 /** Options of {@link MemoryIdempotencyStore}. */
 export interface MemoryIdempotencyStoreOptions {
   /**
-   * Most keys kept; past it the least recently used key is forgotten.
+   * Most keys kept; past it the key claimed longest ago is forgotten.
    * @default 100000
    */
   maxKeys?: number
@@ -38,7 +38,7 @@ export interface MemoryIdempotencyStoreOptions {
 }
 
 /**
- * The default store: in-process, bounded (LRU over `maxKeys`), with expiry.
+ * The default store: in-process, bounded (`maxKeys`, the key claimed longest ago forgotten first), with expiry.
  * One entry costs a key string plus one small integer: in-flight claims are stored as the negative
  * of their expiry, completed keys as the positive, both in ms since the store was created (a small
  * integer that V8 keeps unboxed for the first 12 days, and still works after).
@@ -72,13 +72,15 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   async claim (key: string, ttlMs: number): Promise<ClaimResult> {
     const now = this.#clock()
     const entry = this.#entries.get(key)
-    if (entry !== undefined && Math.abs(entry) > now) {
-      return entry > 0 ? 'done' : 'in-flight'
+    if (entry !== undefined) {
+      if (Math.abs(entry) > now) return entry > 0 ? 'done' : 'in-flight'
+      this.#entries.delete(key) // expired: claimed again below, as the newest key
     }
     this.#set(key, -(now + ttlMs))
     return 'claimed'
   }
 
+  /** Updates the key in place (its place in the eviction order is its claim's) or adds it. */
   async complete (key: string): Promise<void> {
     this.#set(key, this.#clock() + this.ttlMs)
   }
@@ -89,9 +91,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   #clock (): number { return this.#now() - this.#origin }
 
+  /**
+   * `Map.set` updates a present key where it is and appends a new one; no delete before it, since every
+   * delete leaves a hole that V8 only clears by rehashing the whole table.
+   */
   #set (key: string, value: number): void {
     const entries = this.#entries
-    entries.delete(key) // re-insert at the end: Map order is our LRU order
     entries.set(key, value)
     if (entries.size > this.maxKeys) {
       // every key the iterator has passed was deleted, and keys are only ever added at the end: its next

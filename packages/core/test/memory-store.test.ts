@@ -53,13 +53,25 @@ t.test('bounded: the oldest key is forgotten past maxKeys', async t => {
   t.equal(await store.claim('c', 1000), 'done', 'c is kept')
 })
 
-t.test('completing re-inserts a key as the most recent', async t => {
+t.test('eviction follows the order of claims; completing a key updates it in place', async t => {
   const store = new MemoryIdempotencyStore({ maxKeys: 2 })
   await store.claim('a', 1000)
   await store.claim('b', 1000)
-  await store.complete('a') // a becomes the newest
-  await store.claim('c', 1000) // evicts b
+  await store.complete('a') // a stays the older key
+  await store.claim('c', 1000) // evicts a
+  t.equal(store.size, 2)
+  t.equal(await store.claim('b', 1000), 'in-flight')
+  t.equal(await store.claim('a', 1000), 'claimed', 'a was forgotten, although completed after b was claimed')
+})
+
+t.test('completing a key that is not held (evicted while in flight) adds it as the newest', async t => {
+  const store = new MemoryIdempotencyStore({ maxKeys: 2 })
+  await store.claim('a', 1000)
+  await store.claim('b', 1000)
+  await store.claim('c', 1000) // evicts a while its callback runs
+  await store.complete('a') // evicts b
   t.equal(await store.claim('a', 1000), 'done')
+  t.equal(await store.claim('c', 1000), 'in-flight')
   t.equal(await store.claim('b', 1000), 'claimed')
 })
 
