@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from '../src/logger.js'
+import { parseNotification } from '../src/parse.js'
+import type { Notification } from '../src/records.js'
 import type { Receiver, WebhookRequest, WebhookResponse } from '../src/types.js'
 
 /** The seed CDR: the documented inbound answered CDR (legacy global page). */
@@ -31,4 +33,14 @@ export function deferred<T = void> (): { promise: Promise<T>, resolve: (value: T
   let reject!: (err: unknown) => void
   const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej })
   return { promise, resolve, reject }
+}
+
+/** Parses and returns the notification; a rejection fails the test (with its reasons) and gives `undefined`. */
+export function parsedOrFail (t: { fail (message: string): unknown }, input: Parameters<typeof parseNotification>[0], label?: string): Notification | undefined {
+  const result = parseNotification(input)
+  if (!result.ok) {
+    t.fail(`${label === undefined ? '' : `${label}: `}rejected: ${result.reasons.join('; ')}`)
+    return undefined
+  }
+  return result.notification
 }

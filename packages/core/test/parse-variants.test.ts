@@ -3,30 +3,22 @@
  * zeros, money, missing optional fields, the four extra_params styles, ws_status, and input forms.
  */
 import t, { type Test } from 'tap'
-import { parseNotification } from '../src/parse.js'
-import type { CallEventRecord, CdrRecord, Notification, StreamEventRecord, UnknownNotification } from '../src/records.js'
+import type { CallEventRecord, CdrRecord, StreamEventRecord, UnknownNotification } from '../src/records.js'
 import { payload } from './fixtures/index.js'
+import { parsedOrFail } from './helpers.js'
 
-function parsed (t: Test, input: Parameters<typeof parseNotification>[0]): Notification | undefined {
-  const result = parseNotification(input)
-  if (!result.ok) {
-    t.fail(`rejected: ${result.reasons.join('; ')}`)
-    return undefined
-  }
-  return result.notification
-}
 const cdr = (t: Test, input: Record<string, unknown>): CdrRecord | undefined => {
-  const n = parsed(t, input)
+  const n = parsedOrFail(t, input)
   if (n !== undefined && n.kind !== 'cdr') t.fail(`kind ${n.kind}, not cdr`)
   return n as CdrRecord | undefined
 }
 const event = (t: Test, input: Record<string, unknown>): CallEventRecord | undefined => {
-  const n = parsed(t, input)
+  const n = parsedOrFail(t, input)
   if (n !== undefined && n.kind !== 'event') t.fail(`kind ${n.kind}, not event`)
   return n as CallEventRecord | undefined
 }
 const stream = (t: Test, input: Record<string, unknown>): StreamEventRecord | undefined => {
-  const n = parsed(t, input)
+  const n = parsedOrFail(t, input)
   if (n !== undefined && n.kind !== 'stream') t.fail(`kind ${n.kind}, not stream`)
   return n as StreamEventRecord | undefined
 }
@@ -132,7 +124,7 @@ t.test('extra_params: the four documented styles', async t => {
   ]
   for (const [style, raw, want] of styles) {
     for (const [name, p] of [['cdr', fullCdr()], ['event', payload('piopiy.event.inbound.answered.leg-a')]] as const) {
-      const record = parsed(t, { ...p, extra_params: raw }) as CdrRecord | CallEventRecord | undefined
+      const record = parsedOrFail(t, { ...p, extra_params: raw }) as CdrRecord | CallEventRecord | undefined
       t.strictSame(record?.extraParams, want, `${style} on a ${name}`)
       t.equal(record?.extraParamsRaw, raw, `${style} on a ${name}: raw kept`)
     }
@@ -196,26 +188,26 @@ t.test('call event status: lower-cased, event is the status without its in_/out_
 
 t.test('unknown notifications keep appid (as a number), status, direction and leg when sent', async t => {
   const raw = { cmiuuid: 'u-1', app_id: '2222222', status: 'transferred', direction: 'inbound', leg: 'a', dtmf: '1' }
-  const n = parsed(t, raw) as UnknownNotification | undefined
+  const n = parsedOrFail(t, raw) as UnknownNotification | undefined
   t.strictSame(n, { kind: 'unknown', cmiuuid: 'u-1', appId: 2222222, status: 'transferred', direction: 'inbound', leg: 'a', raw })
-  const bare = parsed(t, { cmuuid: 'u-2' })
+  const bare = parsedOrFail(t, { cmuuid: 'u-2' })
   t.strictSame(bare, { kind: 'unknown', cmiuuid: 'u-2', raw: { cmuuid: 'u-2' } })
 })
 
 t.test('input forms: Buffer, Uint8Array view, string, UTF-8 BOM, parsed object', async t => {
   const json = JSON.stringify(fullCdr())
   const want = cdr(t, fullCdr())
-  t.strictSame(parsed(t, Buffer.from(json)), want, 'Buffer')
+  t.strictSame(parsedOrFail(t, Buffer.from(json)), want, 'Buffer')
   const padded = new TextEncoder().encode(`xxxx${json}yyyy`)
-  t.strictSame(parsed(t, padded.subarray(4, padded.length - 4)), want, 'a Uint8Array view into a larger buffer')
-  t.strictSame(parsed(t, `\uFEFF${json}`), want, 'string with a BOM')
-  t.strictSame(parsed(t, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)])), want, 'bytes with a BOM')
-  t.strictSame(parsed(t, `\n  ${json}\r\n`), want, 'surrounding whitespace')
+  t.strictSame(parsedOrFail(t, padded.subarray(4, padded.length - 4)), want, 'a Uint8Array view into a larger buffer')
+  t.strictSame(parsedOrFail(t, `\uFEFF${json}`), want, 'string with a BOM')
+  t.strictSame(parsedOrFail(t, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)])), want, 'bytes with a BOM')
+  t.strictSame(parsedOrFail(t, `\n  ${json}\r\n`), want, 'surrounding whitespace')
   const withUnicode = cdr(t, { ...fullCdr(), extra_params: '{"name":"Ákil 🙂"}' })
   t.strictSame(withUnicode?.extraParams, { name: 'Ákil 🙂' })
-  t.strictSame(parsed(t, Buffer.from(JSON.stringify({ ...fullCdr(), extra_params: '{"name":"Ákil 🙂"}' }))), withUnicode, 'multi-byte UTF-8 in bytes')
+  t.strictSame(parsedOrFail(t, Buffer.from(JSON.stringify({ ...fullCdr(), extra_params: '{"name":"Ákil 🙂"}' }))), withUnicode, 'multi-byte UTF-8 in bytes')
   const frozen = Object.freeze(fullCdr())
-  t.strictSame(parsed(t, frozen), want, 'an already-frozen object')
+  t.strictSame(parsedOrFail(t, frozen), want, 'an already-frozen object')
 })
 
 t.test('a parsed object is hardened in place: raw is that object, frozen', async t => {

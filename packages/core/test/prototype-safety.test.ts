@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { parseExtraParams } from '../src/extra-params.js'
 import { parseNotification } from '../src/parse.js'
-import type { CdrRecord, Notification, StreamEventRecord } from '../src/records.js'
+import type { CdrRecord, StreamEventRecord } from '../src/records.js'
 import { harden, parseJson } from '../src/safe-json.js'
 import { payload, SAMPLE_NAMES, VARIANT_NAMES } from './fixtures/index.js'
+import { parsedOrFail } from './helpers.js'
 
 const FORBIDDEN = ['__proto__', 'constructor', 'prototype']
 
@@ -42,11 +43,6 @@ const ESCAPED_PROTO = '"\\u005f\\u005fproto\\u005f\\u005f"'
 /** Inserts `"<key>": <json>` as the first member of a JSON object text. */
 const withMember = (text: string, key: string, json: string): string => `{${JSON.stringify(key)}:${json},${text.slice(1)}`
 
-function ok (t: Tap, input: Parameters<typeof parseNotification>[0], label: string): Notification | undefined {
-  const result = parseNotification(input)
-  if (!result.ok) { t.fail(`${label}: rejected: ${result.reasons.join('; ')}`); return undefined }
-  return result.notification
-}
 
 t.test('forbidden keys at the top of the body are dropped and change nothing', async t => {
   const attacks: Array<[string, string]> = [
@@ -58,7 +54,7 @@ t.test('forbidden keys at the top of the body are dropped and change nothing', a
   ]
   for (const [label, text] of attacks) {
     for (const input of [text, Buffer.from(text)]) {
-      const record = ok(t, input, label)
+      const record = parsedOrFail(t, input, label)
       t.equal(record?.kind, 'cdr', `${label}: still the CDR it was (a __proto__.type does not reclassify it)`)
       clean(t, record, label)
       t.equal((record?.raw as Record<string, unknown> | undefined)?.polluted, undefined, `${label}: nothing inherited`)
@@ -82,14 +78,14 @@ t.test('a prototype key cannot supply a required field', async t => {
 
 t.test('forbidden keys deep inside the body, in objects and arrays', async t => {
   const nested = '{"meta":{"a":[{"__proto__":{"polluted":1},"keep":1}],"constructor":{"prototype":{"polluted":1}},"b":{"prototype":2,"c":3}}}'
-  const record = ok(t, withMember(cdrText(), 'meta', nested.slice('{"meta":'.length, -1)), 'nested')
+  const record = parsedOrFail(t, withMember(cdrText(), 'meta', nested.slice('{"meta":'.length, -1)), 'nested')
   clean(t, record, 'nested')
   t.strictSame((record?.raw as unknown as { meta: unknown }).meta, { a: [{ keep: 1 }], b: { c: 3 } })
 })
 
 t.test('at 100 levels deep (past the hardening walk) a __proto__ key still reaches no prototype', async t => {
   const deep = '{"x":'.repeat(100) + '{"__proto__":{"polluted":1}}' + '}'.repeat(100)
-  const record = ok(t, withMember(cdrText(), 'deep', deep), 'deep')
+  const record = parsedOrFail(t, withMember(cdrText(), 'deep', deep), 'deep')
   let node: unknown = (record?.raw as unknown as { deep: unknown }).deep
   for (let i = 0; i < 100; i++) node = (node as { x: unknown }).x
   t.equal(Object.getPrototypeOf(node), Object.prototype, 'the innermost object has the ordinary prototype')
@@ -99,7 +95,7 @@ t.test('at 100 levels deep (past the hardening walk) a __proto__ key still reach
 
 t.test('within 60 levels, forbidden keys are removed at every level', async t => {
   const deep = '{"x":'.repeat(60) + '{"__proto__":{"p":1},"constructor":1,"prototype":2,"k":1}' + '}'.repeat(60)
-  const record = ok(t, withMember(cdrText(), 'deep', deep), 'deep')
+  const record = parsedOrFail(t, withMember(cdrText(), 'deep', deep), 'deep')
   clean(t, record, '60 levels')
 })
 
@@ -111,20 +107,20 @@ t.test('extra_params in each style, as a string or an object: forbidden keys dro
     '{ __proto__=polluted, constructor=1, prototype=2, Name=Akil }'
   ]
   for (const style of styles) {
-    const record = ok(t, JSON.stringify({ ...payload('piopiy.cdr.inbound.answered.leg-a.legacy'), extra_params: style }), style) as CdrRecord | undefined
+    const record = parsedOrFail(t, JSON.stringify({ ...payload('piopiy.cdr.inbound.answered.leg-a.legacy'), extra_params: style }), style) as CdrRecord | undefined
     t.strictSame(record?.extraParams, { Name: 'Akil' }, style)
     clean(t, record?.extraParams, style)
   }
   const { extra_params: _sent, ...rest } = payload('piopiy.cdr.inbound.answered.leg-a.legacy')
   const asObject = withMember(JSON.stringify(rest), 'extra_params', '{"__proto__":{"polluted":1},"inner":{"constructor":{"prototype":{"polluted":1}}},"Name":"Akil"}')
-  const record = ok(t, asObject, 'object') as CdrRecord | undefined
+  const record = parsedOrFail(t, asObject, 'object') as CdrRecord | undefined
   t.strictSame(record?.extraParams, { inner: {}, Name: 'Akil' }, 'extra_params as a JSON object')
   clean(t, record, 'object')
 })
 
 t.test('ws_status: forbidden keys in its JSON string are dropped', async t => {
   const ws = '{"__proto__":{"polluted":1},"status":"connected","message":{"constructor":{"prototype":{"polluted":1}}}}'
-  const record = ok(t, { ...payload('piopiy.event.stream.connected'), ws_status: ws }, 'ws_status') as StreamEventRecord | undefined
+  const record = parsedOrFail(t, { ...payload('piopiy.event.stream.connected'), ws_status: ws }, 'ws_status') as StreamEventRecord | undefined
   t.strictSame(record?.wsStatus, { status: 'connected', message: {} })
   t.equal(record?.wsStatusRaw, ws, 'the raw string is kept as sent')
   clean(t, record?.wsStatus, 'ws_status')
@@ -133,7 +129,7 @@ t.test('ws_status: forbidden keys in its JSON string are dropped', async t => {
 t.test('an object a framework parsed (JSON.parse keeps __proto__ as an own key) is cleaned the same way', async t => {
   const body = JSON.parse(withMember(cdrText(), '__proto__', '{"polluted":1}')) as object
   t.ok(Object.hasOwn(body, '__proto__'), 'JSON.parse made it an own key')
-  const record = ok(t, body, 'parsed body')
+  const record = parsedOrFail(t, body, 'parsed body')
   clean(t, record, 'parsed body')
   t.equal(record?.raw, body, 'the same object, cleaned and frozen in place')
 })
@@ -150,7 +146,7 @@ t.test('harden and parseJson directly', async t => {
 })
 
 t.test('raw is frozen all the way down; writes throw in strict mode', async t => {
-  const record = ok(t, Buffer.from(withMember(cdrText(), 'meta', '{"list":[{"a":1}]}')), 'frozen') as CdrRecord | undefined
+  const record = parsedOrFail(t, Buffer.from(withMember(cdrText(), 'meta', '{"list":[{"a":1}]}')), 'frozen') as CdrRecord | undefined
   const raw = record?.raw as unknown as Record<string, unknown> & { meta: { list: Array<{ a: number }> } }
   t.throws(() => { raw.duration = 99 }, TypeError)
   t.throws(() => { raw.meta.list.push({ a: 2 }) }, TypeError)
