@@ -84,7 +84,7 @@ function load (port, mode, fixed, seconds, connections) {
 }
 
 /** One configuration once: start its server, warm it up, measure, check what it saw, stop it. */
-async function runOnce (config, settings) {
+export async function runOnce (config, settings) {
   const { child, ready } = startServer(config, settings.pin)
   try {
     const port = await ready
@@ -98,6 +98,8 @@ async function runOnce (config, settings) {
       rps: result.requests.average,
       /** the server's CPU time (user + system) per answered request during the measured run, in µs */
       cpuPerRequest: (cpu.user + cpu.system - before.cpu.user - before.cpu.system) / answered,
+      /** the part of it spent in the kernel (socket reads and writes) */
+      systemPerRequest: (cpu.system - before.cpu.system) / answered,
       latencyP50: result.latency.p50,
       latencyP99: result.latency.p99,
       ok: result['2xx'],
@@ -111,7 +113,7 @@ async function runOnce (config, settings) {
 }
 
 /** Whether `taskset` can put the servers on core 1 and this process (autocannon) on core 0. */
-function pinning (cores) {
+export function pinning (cores) {
   if (process.env.BENCH_PIN === '0' || cores < 2) return false
   const self = spawnSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
   return self.status === 0
