@@ -6,15 +6,29 @@ import http from 'node:http'
 const PATH = '/webhook/cdr'
 const OK_BODY = '{"ok":true}'
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
-/** Reads a request stream with listeners, as the core does, and hands `parse(bytes)` to `then`. */
-function readJson (stream, parse, then) {
-  const chunks = []
-  stream.on('data', chunk => chunks.push(chunk))
-  stream.on('end', () => then(parse(Buffer.concat(chunks))))
-}
 let calls = 0
 /** What the adapters' users write: an async callback (here it only counts). */
 const onInboundAnswered = async () => { calls++ }
+/**
+ * Fastify with the adapter's plumbing and no core: a catch-all content-type parser, the stream read with
+ * listeners (as the core reads it), `parse(bytes)`, and a prepared JSON string answered with its headers.
+ */
+async function fastifyOwnReader (parse, counts) {
+  const { default: Fastify } = await import('fastify')
+  const app = Fastify({ logger: false })
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
+  app.post(PATH, (request, reply) => {
+    const chunks = []
+    request.body.on('data', chunk => chunks.push(chunk))
+    request.body.on('end', () => {
+      if (counts(parse(Buffer.concat(chunks)))) calls++
+      reply.code(200).headers(JSON_HEADERS).send(OK_BODY)
+    })
+    return reply
+  })
+  return app
+}
 
 const targets = {
   async node () {
@@ -47,36 +61,12 @@ const targets = {
   },
   // The steps between fastify-bare and fastify-adapter, for bench/steps.mjs: one more piece of the adapter each
   async 'fastify-own-reader' () {
-    // the adapter's plumbing without the core: a catch-all content-type parser, the stream read with
-    // listeners, JSON.parse, and a prepared JSON string answered with its headers
-    const { default: Fastify } = await import('fastify')
-    const app = Fastify({ logger: false })
-    app.removeAllContentTypeParsers()
-    app.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
-    app.post(PATH, (request, reply) => {
-      readJson(request.body, bytes => JSON.parse(bytes.toString('utf8')), body => {
-        if (typeof body.cmiuuid === 'string') calls++
-        reply.code(200).headers(JSON_HEADERS).send(OK_BODY)
-      })
-      return reply
-    })
-    return app
+    return await fastifyOwnReader(bytes => JSON.parse(bytes.toString('utf8')), body => typeof body.cmiuuid === 'string')
   },
   async 'fastify-own-reader-parse' () {
     // the same, with parseNotification (parse, classify, validate, normalize) instead of JSON.parse
-    const { default: Fastify } = await import('fastify')
     const { parseNotification } = await import('@piopiy-webhooks/core')
-    const app = Fastify({ logger: false })
-    app.removeAllContentTypeParsers()
-    app.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
-    app.post(PATH, (request, reply) => {
-      readJson(request.body, parseNotification, result => {
-        if (result.ok) calls++
-        reply.code(200).headers(JSON_HEADERS).send(OK_BODY)
-      })
-      return reply
-    })
-    return app
+    return await fastifyOwnReader(parseNotification, result => result.ok)
   },
   async 'fastify-adapter-no-dedupe' () {
     const { default: Fastify } = await import('fastify')
