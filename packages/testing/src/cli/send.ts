@@ -1,0 +1,116 @@
+/** `piopiy-webhooks send`: posts documented samples, built notifications or a file, and prints each status. */
+import { basename } from 'node:path'
+import { parseArgs } from 'node:util'
+import { callEvent, inboundAnsweredCdr, inboundMissedCdr, outboundAnsweredCdr, outboundMissedCdr, streamEvent, type CallEventStatus, type Variant } from '../builders.js'
+import { colorEnabled, createStyle, paintStatus } from '../format.js'
+import { sampleInfo, samples, type SampleName } from '../samples.js'
+import { send, type Body } from '../send.js'
+import { type CliIo, errorText, EXIT_FAILED, EXIT_OK, headerList, HELP_OPTION, helped, oneOf, positiveInteger, readInput, shorten, targetUrl, UsageError } from './common.js'
+
+const SEND_KINDS = ['inbound-answered', 'inbound-missed', 'outbound-answered', 'outbound-missed', 'call-event', 'stream-event', 'samples', 'invalid'] as const
+type SendKind = typeof SEND_KINDS[number]
+const EVENT_STATUSES: readonly CallEventStatus[] = ['in_answered', 'out_started', 'out_answered', 'out_bridged', 'hangup', 'started', 'ringing', 'answered']
+const VARIANTS: readonly Variant[] = ['current', 'legacy', 'india']
+
+export const SEND_HELP = `Usage: piopiy-webhooks send <url> [options]
+
+Posts notifications to a receiver like PIOPIY does (JSON, identical copies for retries) and prints
+the status of each delivery.
+
+Options:
+  --kind <kind>        what to send (default: inbound-answered):
+                       ${SEND_KINDS.join(', ')}
+                       (samples = every documented sample; invalid = a body that is not JSON)
+  --status <status>    call-event: ${EVENT_STATUSES.join(', ')} (default: in_answered)
+                       stream-event: connected, disconnected (default: connected)
+  --variant <variant>  CDRs and call events: ${VARIANTS.join(', ')}
+  --sample <name>      one documented sample by name (see --kind samples)
+  --file <f.json>      post this file's bytes as they are
+  --times <n>          identical copies to post, one after another (default: 1; PIOPIY: up to 4)
+  --token <token>      add ?token=<token> to the URL (where the PIOPIY dashboard URL carries it)
+  --header <k:v>       extra request header (repeatable)
+  -h, --help           show this help
+
+Example:
+  piopiy-webhooks send http://127.0.0.1:3000/webhook/cdr --kind inbound-answered --times 4
+`
+
+interface Outgoing { label: string, body: Body }
+
+function builtPayload (kind: SendKind, status: string | undefined, variantName: string | undefined): Outgoing {
+  if (status !== undefined && kind !== 'call-event' && kind !== 'stream-event') throw new UsageError('--status applies to --kind call-event and stream-event only')
+  const options = variantName === undefined ? {} : { variant: oneOf('--variant', variantName, VARIANTS) }
+  if (variantName !== undefined && kind === 'stream-event') throw new UsageError('--variant does not apply to stream events')
+  switch (kind) {
+    case 'inbound-answered': return { label: kind, body: inboundAnsweredCdr({}, options) }
+    case 'inbound-missed': return { label: kind, body: inboundMissedCdr({}, options) }
+    case 'outbound-answered': return { label: kind, body: outboundAnsweredCdr({}, options) }
+    case 'outbound-missed': return { label: kind, body: outboundMissedCdr({}, options) }
+    case 'call-event': {
+      const eventStatus = oneOf('--status', status ?? 'in_answered', EVENT_STATUSES)
+      return { label: `call-event ${eventStatus}`, body: callEvent(eventStatus, {}, options) }
+    }
+    case 'stream-event': {
+      const state = oneOf('--status', status ?? 'connected', ['connected', 'disconnected'] as const)
+      return { label: `stream-event ${state}`, body: streamEvent(state) }
+    }
+    default: return { label: 'invalid (not JSON)', body: '{"cmiuuid": "not closed' }
+  }
+}
+
+export async function sendCommand (args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      ...HELP_OPTION,
+      kind: { type: 'string' },
+      status: { type: 'string' },
+      variant: { type: 'string' },
+      sample: { type: 'string' },
+      file: { type: 'string' },
+      times: { type: 'string' },
+      token: { type: 'string' },
+      header: { type: 'string', multiple: true }
+    }
+  })
+  if (helped(values.help, SEND_HELP, io)) return EXIT_OK
+  if (positionals.length > 1) throw new UsageError(`expected one <url>, got ${positionals.length} arguments`)
+  const url = targetUrl(positionals[0], values.token)
+  const times = positiveInteger('--times', values.times ?? '1')
+  const headers = headerList(values.header)
+  const sources = [values.kind, values.sample, values.file].filter(value => value !== undefined).length
+  if (sources > 1) throw new UsageError('use only one of --kind, --sample and --file')
+
+  let outgoing: Outgoing[]
+  if (values.file !== undefined) {
+    outgoing = [{ label: basename(values.file), body: await readInput(values.file) }]
+  } else if (values.sample !== undefined) {
+    const name = values.sample
+    if (!(name in samples)) throw new UsageError(`unknown sample '${name}' (see --kind samples for their names)`)
+    outgoing = [{ label: name, body: samples[name as SampleName] }]
+  } else {
+    const kind = oneOf('--kind', values.kind ?? 'inbound-answered', SEND_KINDS)
+    outgoing = kind === 'samples'
+      ? sampleInfo.map(info => ({ label: info.name, body: samples[info.name] }))
+      : [builtPayload(kind, values.status, values.variant)]
+  }
+
+  const style = createStyle(colorEnabled(io.stdout, io.env))
+  const width = Math.max(...outgoing.map(item => item.label.length))
+  let failed = false
+  for (const { label, body } of outgoing) {
+    let deliveries
+    try {
+      deliveries = await send(url, body, { times, headers })
+    } catch (err) {
+      throw new Error(`cannot reach ${url.href}: ${errorText(err)}`)
+    }
+    deliveries.forEach((delivery, i) => {
+      failed ||= delivery.status < 200 || delivery.status >= 300
+      const copy = times > 1 ? `  #${i + 1}/${times}` : ''
+      io.stdout.write(`${label.padEnd(width)}${copy}  ${paintStatus(style, delivery.status, delivery.body)}  ${style.dim(shorten(delivery.body))}\n`)
+    })
+  }
+  return failed ? EXIT_FAILED : EXIT_OK
+}
