@@ -6,16 +6,14 @@
 import { DUPLICATE, FAILED, METHOD_NOT_ALLOWED, NOT_FOUND, OK, rejection, UNAVAILABLE } from './answers.js'
 import { createAuthenticator } from './auth.js'
 import { readBody } from './body.js'
-import { PiopiyWebhookError, type PiopiyWebhookErrorCode } from './errors.js'
+import { type Callback, failure, invoke, type Named, TIMED_OUT, within } from './callbacks.js'
+import { PiopiyWebhookError } from './errors.js'
 import type { Logger } from './logger.js'
 import { dedupeKey } from './normalize.js'
 import { resolveOptions } from './options.js'
 import { parseNotification } from './parse.js'
 import type { Notification } from './records.js'
 import type { CallbackContext, Headers, Receiver, ReceiverOptions, WebhookRequest, WebhookResponse } from './types.js'
-
-type Callback = (record: never, ctx: CallbackContext) => unknown
-type Named = readonly [name: string, fn: Callback]
 
 const header = (headers: Headers, name: string): string | undefined => {
   const value = headers[name]
@@ -28,50 +26,6 @@ export function acceptsContentType (value: string | undefined): boolean {
   const type = (value.split(';')[0] as string).trim().toLowerCase()
   return type === 'application/json' || type === 'text/plain' || (type.startsWith('application/') && type.endsWith('+json'))
 }
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
-
-/** Runs the callbacks in order; synchronous callbacks stay synchronous (no promise, no timer). */
-function invoke (callbacks: readonly Named[], record: Notification, ctx: CallbackContext): Promise<void> | undefined {
-  for (let i = 0; i < callbacks.length; i++) {
-    const [name, fn] = callbacks[i] as Named
-    let result: unknown
-    try {
-      result = fn(record as never, ctx)
-    } catch (err) {
-      throw failure('CALLBACK_FAILED', `${name} threw: ${(err as Error)?.message ?? String(err)}`, err, 500)
-    }
-    if (isThenable(result)) return finishAsync(result, name, callbacks.slice(i + 1), record, ctx)
-  }
-  return undefined
-}
-
-async function finishAsync (first: PromiseLike<unknown>, firstName: string, rest: readonly Named[], record: Notification, ctx: CallbackContext): Promise<void> {
-  let name = firstName
-  try {
-    await first
-    for (const [restName, fn] of rest) {
-      name = restName
-      await fn(record as never, ctx)
-    }
-  } catch (err) {
-    throw failure('CALLBACK_FAILED', `${name} threw: ${(err as Error)?.message ?? String(err)}`, err, 500)
-  }
-}
-
-/** What failed (`code`: which step) wrapping what was thrown (`cause`), even when that is a PiopiyWebhookError itself. */
-const failure = (code: PiopiyWebhookErrorCode, message: string, cause: unknown, statusCode: number): PiopiyWebhookError =>
-  new PiopiyWebhookError(code, message, { cause, statusCode })
-
-const TIMED_OUT = Symbol('timed out')
-
-/** How `running` ended within `ms`: `undefined` (resolved), `{ err }` (rejected) or TIMED_OUT. One promise, one timer. */
-const within = (running: Promise<void>, ms: number): Promise<{ err: unknown } | typeof TIMED_OUT | undefined> =>
-  new Promise(resolve => {
-    const timer = setTimeout(resolve, ms, TIMED_OUT)
-    running.then(() => { clearTimeout(timer); resolve(undefined) }, (err: unknown) => { clearTimeout(timer); resolve({ err }) })
-  })
 
 /** Creates the receiver that adapters call; options are checked here, at start-up. */
 export function createReceiver (options: ReceiverOptions = {}): Receiver {
