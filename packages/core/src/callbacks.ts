@@ -20,7 +20,7 @@ export function invoke (callbacks: readonly Named[], record: Notification, ctx: 
     try {
       result = fn(record as never, ctx)
     } catch (err) {
-      throw failure('CALLBACK_FAILED', `${name} threw: ${(err as Error)?.message ?? String(err)}`, err, 500)
+      throw callbackFailed(name, err)
     }
     if (isThenable(result)) return finishAsync(result, name, callbacks.slice(i + 1), record, ctx)
   }
@@ -36,13 +36,17 @@ async function finishAsync (first: PromiseLike<unknown>, firstName: string, rest
       await fn(record as never, ctx)
     }
   } catch (err) {
-    throw failure('CALLBACK_FAILED', `${name} threw: ${(err as Error)?.message ?? String(err)}`, err, 500)
+    throw callbackFailed(name, err)
   }
 }
 
 /** What failed (`code`: which step) wrapping what was thrown (`cause`), even when that is a PiopiyWebhookError itself. */
 export const failure = (code: PiopiyWebhookErrorCode, message: string, cause: unknown, statusCode: number): PiopiyWebhookError =>
   new PiopiyWebhookError(code, message, { cause, statusCode })
+
+/** A callback's throw or rejection, named after the callback. */
+const callbackFailed = (name: string, err: unknown): PiopiyWebhookError =>
+  failure('CALLBACK_FAILED', `${name} threw: ${(err as Error)?.message ?? String(err)}`, err, 500)
 
 export const TIMED_OUT = Symbol('timed out')
 
