@@ -113,20 +113,25 @@ export async function runOnce (config, settings) {
 }
 
 /** Whether `taskset` can put the servers on core 1 and this process (autocannon) on core 0. */
-export function pinning (cores) {
+function pinning (cores) {
   if (process.env.BENCH_PIN === '0' || cores < 2) return false
   const self = spawnSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
   return self.status === 0
 }
 
-export async function runHttp ({ cores }) {
-  const settings = {
+/** Rounds, durations and connections from the environment (BENCH_*), and whether servers are pinned. */
+export function httpSettings (cores) {
+  return {
     rounds: envNumber('BENCH_ROUNDS', 5),
     duration: envNumber('BENCH_DURATION', 4),
     warmup: envNumber('BENCH_WARMUP', 2),
     connections: envNumber('BENCH_CONNECTIONS', 32),
     pin: pinning(cores)
   }
+}
+
+export async function runHttp ({ cores }) {
+  const settings = httpSettings(cores)
   const only = process.env.BENCH_HTTP?.split(',')
   const configs = CONFIGS.filter(c => only === undefined || only.includes(c.id) || only.includes(c.framework))
   const samples = Object.fromEntries(configs.map(c => [c.id, []]))

@@ -3,8 +3,8 @@
 // and settings of bench/http.mjs (interleaved rounds, medians), and prints a markdown table of the
 // server CPU per request and what each step adds. Not part of `npm run bench`: findings.md quotes it.
 import os from 'node:os'
-import { pinning, runOnce } from './http.mjs'
-import { envNumber, median, progress } from './lib.mjs'
+import { httpSettings, runOnce } from './http.mjs'
+import { median, progress } from './lib.mjs'
 
 const STEPS = [
   ['fastify-bare', 'Fastify’s JSON route: its own body reader, `JSON.parse`, `{ ok: true }`'],
@@ -14,13 +14,7 @@ const STEPS = [
   ['fastify-adapter', 'the default adapter: dedupe on (in-memory store, a fresh `cmiuuid` per request)']
 ]
 
-const settings = {
-  rounds: envNumber('BENCH_ROUNDS', 5),
-  duration: envNumber('BENCH_DURATION', 4),
-  warmup: envNumber('BENCH_WARMUP', 2),
-  connections: envNumber('BENCH_CONNECTIONS', 32),
-  pin: pinning(os.cpus().length)
-}
+const settings = httpSettings(os.cpus().length)
 const samples = STEPS.map(() => [])
 for (let round = 1; round <= settings.rounds; round++) {
   for (const [index, [server]] of STEPS.entries()) {
