@@ -1,7 +1,8 @@
 // Core micro-benchmarks (mitata), in their own process: `node bench/core.mjs` prints JSON on stdout.
 // Every figure is the median time of one call, in ns, on the seed CDR's bytes (median over
 // BENCH_CORE_ROUNDS rounds of each benchmark's own median).
-import { classify, createReceiver, dedupeKey, normalize, parseExtraParams, parseNotification, validate } from '@piopiy-webhooks/core'
+import { createReceiver, dedupeKey, parseNotification } from '@piopiy-webhooks/core'
+import { classify, normalize, parseExtraParams, validate } from '@piopiy-webhooks/core/internal'
 import { do_not_optimize, measure } from 'mitata'
 import { envNumber, EXTRA_PARAMS_STYLES, median, progress, SEED_BYTES, SEED_TEXT, silentLogger } from './lib.mjs'
 

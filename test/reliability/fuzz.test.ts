@@ -5,7 +5,8 @@
  * content-types. Every answer must equal what the core's own rules say (415 / 413 / 400 / 200); never a
  * 5xx; a rejection never fires a success callback and always reaches onInvalid with its raw body.
  */
-import { acceptsContentType, parseNotification, type InvalidInfo } from '@piopiy-webhooks/core'
+import { parseNotification, type InvalidInfo } from '@piopiy-webhooks/core'
+import { acceptsContentType } from '@piopiy-webhooks/core/internal'
 import { loadSamples } from '@piopiy-webhooks/contract-tests'
 import fc from 'fast-check'
 import t from 'tap'

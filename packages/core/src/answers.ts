@@ -1,4 +1,5 @@
 /** Every HTTP answer the receiver gives: small JSON bodies, never a stack or an internal message. */
+import type { Outcome } from './delivery.js'
 import type { WebhookResponse } from './types.js'
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
@@ -30,3 +31,9 @@ export const METHOD_NOT_ALLOWED = frozen(405, '{"error":"Method Not Allowed"}', 
 export const FAILED = frozen(500, '{"error":"Internal Server Error"}')
 /** The platform resends CDRs at +5, +15 and +30 min: a 503 asks for exactly that. */
 export const UNAVAILABLE = frozen(503, '{"error":"Service Unavailable"}', { ...JSON_HEADERS, 'retry-after': '300' })
+
+const DELIVERED = { processed: OK, duplicate: DUPLICATE, busy: UNAVAILABLE } as const
+
+/** The answer to a delivery's outcome; a failed one answers its error's `statusCode` (503: the platform retries later). */
+export const answerOf = (outcome: Outcome): WebhookResponse =>
+  typeof outcome === 'string' ? DELIVERED[outcome] : outcome.statusCode === 503 ? UNAVAILABLE : FAILED

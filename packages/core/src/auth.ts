@@ -5,19 +5,20 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { BlockList, isIP } from 'node:net'
-import { PiopiyWebhookError } from './errors.js'
-import type { AuthOptions, Headers } from './types.js'
+import { invalidOptions } from './errors.js'
+import { firstHeader } from './headers.js'
+import type { AuthOptions, RequestHeaders } from './types.js'
 
 /** Why a request failed authentication. */
 export interface AuthFailure { status: 401 | 403, reason: string, headers?: Record<string, string> }
 
 export interface Authenticator {
   /** Checks token, basic credentials and client address; `undefined` when the request may pass. */
-  check (headers: Headers, query: string, ip: string | undefined): AuthFailure | undefined
+  check (headers: RequestHeaders, query: string, ip: string | undefined): AuthFailure | undefined
   /** Whether notifications of this app id are accepted. */
   allowsApp (appId: number | undefined): boolean
   /** The client address, honouring `trustProxy`. */
-  clientIp (socketIp: string | undefined, headers: Headers): string | undefined
+  clientIp (socketIp: string | undefined, headers: RequestHeaders): string | undefined
   /** Whether anything at all is configured. */
   readonly configured: boolean
 }
@@ -26,26 +27,19 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
 /** Constant-time comparison with a secret hashed once at start-up (hashing makes lengths equal and hides them). */
 const safeEqual = (given: string, secretDigest: Buffer): boolean => timingSafeEqual(digest(given), secretDigest)
 
-const header = (headers: Headers, name: string): string | undefined => {
-  const value = headers[name]
-  return Array.isArray(value) ? value[0] : value
-}
-
 /** `::ffff:1.2.3.4` → `1.2.3.4`, so IPv4 rules match IPv4 clients on dual-stack sockets. */
 const plainIp = (ip: string): string => ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip
 
-const invalid = (message: string): never => { throw new PiopiyWebhookError('INVALID_OPTIONS', message) }
-
 function blockListOf (entries: unknown): BlockList | undefined {
   if (entries === undefined) return undefined
-  if (!Array.isArray(entries)) return invalid('auth.allowIps must be an array of IPs or CIDR ranges')
+  if (!Array.isArray(entries)) return invalidOptions('auth.allowIps must be an array of IPs or CIDR ranges')
   const list = new BlockList()
   for (const entry of entries) {
     const [address = '', bits] = String(entry).split('/')
     const family = isIP(address)
     const prefix = bits === undefined ? (family === 6 ? 128 : 32) : Number(bits)
     if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) {
-      invalid(`auth.allowIps: '${String(entry)}' is not an IP address or CIDR range`)
+      invalidOptions(`auth.allowIps: '${String(entry)}' is not an IP address or CIDR range`)
     }
     list.addSubnet(address, prefix, family === 6 ? 'ipv6' : 'ipv4')
   }
@@ -55,20 +49,20 @@ function blockListOf (entries: unknown): BlockList | undefined {
 export function createAuthenticator (auth: AuthOptions = {}): Authenticator {
   for (const [key, value] of Object.entries(auth)) {
     // fail closed: \`{ token: process.env.PIOPIY_TOKEN }\` with the variable unset must not mean "no token"
-    if (value === undefined) invalid(`auth.${key} is undefined (an unset environment variable?): give it a value or leave the key out`)
+    if (value === undefined) invalidOptions(`auth.${key} is undefined (an unset environment variable?): give it a value or leave the key out`)
   }
   const tokenOption = typeof auth.token === 'string' ? { token: auth.token } : auth.token
-  if (tokenOption !== undefined && (typeof tokenOption.token !== 'string' || tokenOption.token === '')) invalid('auth.token must be a non-empty string')
+  if (tokenOption !== undefined && (typeof tokenOption.token !== 'string' || tokenOption.token === '')) invalidOptions('auth.token must be a non-empty string')
   const tokenDigest = tokenOption === undefined ? undefined : digest(tokenOption.token)
   const tokenHeader = tokenOption?.header?.toLowerCase() ?? 'x-webhook-token'
   const tokenQuery = tokenOption?.query ?? 'token'
   const basic = auth.basic
-  if (basic !== undefined && (typeof basic.username !== 'string' || typeof basic.password !== 'string')) invalid('auth.basic needs a username and a password')
+  if (basic !== undefined && (typeof basic.username !== 'string' || typeof basic.password !== 'string')) invalidOptions('auth.basic needs a username and a password')
   const basicDigests = basic === undefined ? undefined : { username: digest(basic.username), password: digest(basic.password) }
   const allowed = blockListOf(auth.allowIps)
   const { trustProxy = false } = auth
-  if (typeof trustProxy !== 'boolean' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) invalid('auth.trustProxy must be a boolean or a number of proxies')
-  if (auth.appIds !== undefined && !Array.isArray(auth.appIds)) invalid('auth.appIds must be an array')
+  if (typeof trustProxy !== 'boolean' && !(Number.isInteger(trustProxy) && trustProxy >= 0)) invalidOptions('auth.trustProxy must be a boolean or a number of proxies')
+  if (auth.appIds !== undefined && !Array.isArray(auth.appIds)) invalidOptions('auth.appIds must be an array')
   const appIds = auth.appIds === undefined ? undefined : new Set(auth.appIds.map(Number))
 
   return {
@@ -76,7 +70,7 @@ export function createAuthenticator (auth: AuthOptions = {}): Authenticator {
 
     clientIp (socketIp, headers) {
       const socket = socketIp === undefined ? undefined : plainIp(socketIp)
-      const forwarded = trustProxy === false ? undefined : header(headers, 'x-forwarded-for')
+      const forwarded = trustProxy === false ? undefined : firstHeader(headers, 'x-forwarded-for')
       if (forwarded === undefined) return socket
       const chain = [...forwarded.split(',').map(s => plainIp(s.trim())).filter(s => s !== ''), ...(socket === undefined ? [] : [socket])]
       // trustProxy: true trusts every hop (left-most address); n trusts the n nearest proxies
@@ -88,12 +82,12 @@ export function createAuthenticator (auth: AuthOptions = {}): Authenticator {
         return { status: 403, reason: `ip: ${ip ?? 'unknown'} is not in auth.allowIps` }
       }
       if (tokenDigest !== undefined) {
-        const given = header(headers, tokenHeader) ?? new URLSearchParams(query).get(tokenQuery) ?? undefined
+        const given = firstHeader(headers, tokenHeader) ?? new URLSearchParams(query).get(tokenQuery) ?? undefined
         if (given === undefined) return { status: 401, reason: `token: missing (send it as ?${tokenQuery}= or the ${tokenHeader} header)` }
         if (!safeEqual(given, tokenDigest)) return { status: 403, reason: 'token: does not match' }
       }
       if (basicDigests !== undefined) {
-        const authorization = header(headers, 'authorization')
+        const authorization = firstHeader(headers, 'authorization')
         const challenge = { 'www-authenticate': 'Basic realm="piopiy-webhooks", charset="UTF-8"' }
         if (authorization === undefined || !/^basic /i.test(authorization)) return { status: 401, reason: 'basic: credentials missing', headers: challenge }
         const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8')

@@ -1,4 +1,5 @@
 /** Reads a request body with a byte limit, from whatever the adapter hands over. */
+import { joinedHeader } from './headers.js'
 import type { WebhookRequest } from './types.js'
 
 export interface Body {
@@ -81,4 +82,35 @@ export function readBody (rawBody: WebhookRequest['rawBody'], limit: number): Bo
     return { bytes: bytes.length > limit ? bytes.subarray(0, limit) : bytes, tooLarge: bytes.length > limit }
   }
   return isNodeReadable(rawBody) ? readNodeStream(rawBody, limit) : readIterable(rawBody, limit)
+}
+
+/** A request's body, read once: what the parser gets, its text for `onInvalid`, and whether it is over the limit. */
+export interface RequestBody {
+  /** The text read from the raw bytes, or the body a framework parser produced (`parsedBody`). */
+  input: unknown
+  /** The body as text (cut to the limit when too large); for a parsed body, made on first read. */
+  readonly text: string
+  /** Over `limit`, or refused by the framework parser's own limit (`req.tooLarge`). */
+  tooLarge: boolean
+}
+
+/** A parsed body as text: a string (express.text()), bytes (express.raw()) or JSON. */
+const textOf = (parsed: unknown): string =>
+  typeof parsed === 'string' ? parsed : parsed instanceof Uint8Array ? Buffer.from(parsed).toString('utf8') : JSON.stringify(parsed) ?? ''
+
+/** Reads the body of `req` within `limit` bytes: the raw bytes, or what a framework parser left. */
+export async function requestBody (req: WebhookRequest, limit: number): Promise<RequestBody> {
+  if (req.tooLarge === true) return { input: undefined, text: '', tooLarge: true }
+  const parsed = req.parsedBody
+  if (parsed === undefined) {
+    const { bytes, tooLarge } = await readBody(req.rawBody, limit)
+    const text = bytes.toString('utf8') // decoded once: for onInvalid and for the parser
+    return { input: text, text, tooLarge }
+  }
+  let full: string | undefined
+  const fullText = (): string => (full ??= textOf(parsed))
+  // a body a framework parser read: its content-length, or (chunked) the size of its text
+  const contentLength = joinedHeader(req.headers, 'content-length')
+  const tooLarge = contentLength === undefined ? Buffer.byteLength(fullText()) > limit : Number(contentLength) > limit
+  return { input: parsed, tooLarge, get text () { return tooLarge ? fullText().slice(0, limit) : fullText() } }
 }

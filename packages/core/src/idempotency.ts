@@ -1,3 +1,5 @@
+import { invalidOptions } from './errors.js'
+
 /**
  * What `claim` found:
  * - `'claimed'`: nobody had this key; the caller now owns it and must `complete` or `release` it;
@@ -58,8 +60,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   constructor (options: MemoryIdempotencyStoreOptions & { now?: () => number } = {}) {
     const { maxKeys = 100_000, ttlMs = 3_600_000, now = Date.now } = options
-    if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new RangeError('[@piopiy-webhooks/core] MemoryIdempotencyStore: maxKeys must be a positive integer')
-    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError('[@piopiy-webhooks/core] MemoryIdempotencyStore: ttlMs must be a positive number')
+    if (!Number.isInteger(maxKeys) || maxKeys < 1) invalidOptions('MemoryIdempotencyStore: maxKeys must be a positive integer')
+    if (!Number.isFinite(ttlMs) || ttlMs <= 0) invalidOptions('MemoryIdempotencyStore: ttlMs must be a positive number')
     this.maxKeys = maxKeys
     this.ttlMs = ttlMs
     this.#now = now

@@ -19,3 +19,6 @@ export const consoleLogger: Logger = {
   warn: print((...args) => { console.warn(...args) }),
   error: print((...args) => { console.error(...args) })
 }
+
+/** A logger that drops everything: for tests, or an app that logs through `onInvalid` and `onError` only. */
+export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop }

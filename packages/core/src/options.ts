@@ -1,15 +1,23 @@
-import { PiopiyWebhookError } from './errors.js'
+import { invalidOptions } from './errors.js'
 import type { IdempotencyStore } from './idempotency.js'
 import { MemoryIdempotencyStore } from './idempotency.js'
 import { consoleLogger, type Logger } from './logger.js'
-import type { ReceiverOptions } from './types.js'
+import type { AuthOptions, CallbackName, ReceiverOptions } from './types.js'
 
-export const CALLBACKS = [
-  'onInboundAnswered', 'onInboundMissed', 'onOutboundAnswered', 'onOutboundMissed',
-  'onCallEvent', 'onStreamEvent', 'onNotification', 'onInvalid', 'onError'
-] as const
-const KNOWN = new Set<string>([...CALLBACKS, 'path', 'idempotency', 'bodyLimit', 'handlerTimeoutMs', 'auth', 'logger'])
-const AUTH_KNOWN = new Set(['token', 'basic', 'allowIps', 'trustProxy', 'appIds'])
+// Each list is checked against its type: an option added to the type but not here fails the type-check.
+const CALLBACK_OPTIONS = {
+  onInboundAnswered: true, onInboundMissed: true, onOutboundAnswered: true, onOutboundMissed: true,
+  onCallEvent: true, onStreamEvent: true, onNotification: true, onInvalid: true, onError: true
+} as const satisfies Record<CallbackName, true>
+const OTHER_OPTIONS = {
+  path: true, idempotency: true, bodyLimit: true, handlerTimeoutMs: true, auth: true, logger: true
+} as const satisfies Record<Exclude<keyof ReceiverOptions, CallbackName>, true>
+const AUTH_OPTIONS = { token: true, basic: true, allowIps: true, trustProxy: true, appIds: true } as const satisfies Record<keyof AuthOptions, true>
+
+/** Every option that is a callback, in the order the docs list them. */
+export const CALLBACKS = Object.keys(CALLBACK_OPTIONS) as CallbackName[]
+const KNOWN = new Set<string>([...CALLBACKS, ...Object.keys(OTHER_OPTIONS)])
+const AUTH_KNOWN = new Set(Object.keys(AUTH_OPTIONS))
 
 /** Options with every default applied. */
 export interface ResolvedOptions extends Omit<ReceiverOptions, 'path' | 'idempotency' | 'bodyLimit' | 'handlerTimeoutMs' | 'logger'> {
@@ -19,8 +27,6 @@ export interface ResolvedOptions extends Omit<ReceiverOptions, 'path' | 'idempot
   handlerTimeoutMs: number
   logger: Logger
 }
-
-const fail = (message: string): never => { throw new PiopiyWebhookError('INVALID_OPTIONS', message) }
 
 /** Edit distance, for "did you mean" hints on misspelt option names. */
 function distance (a: string, b: string): number {
@@ -41,32 +47,32 @@ function checkKeys (object: object, known: Set<string>, where: string): void {
   for (const key of Object.keys(object)) {
     if (known.has(key)) continue
     const hint = [...known].find(k => distance(k.toLowerCase(), key.toLowerCase()) <= 3)
-    fail(`unknown option '${where}${key}'${hint === undefined ? '' : ` (did you mean '${where}${hint}'?)`}`)
+    invalidOptions(`unknown option '${where}${key}'${hint === undefined ? '' : ` (did you mean '${where}${hint}'?)`}`)
   }
 }
 
 const isPositive = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0
 
-/** Validates options at start-up (a typo fails here, not at the first webhook) and applies defaults. */
+/** Validates options at start-up (a typo is caught here, not at the first webhook) and applies defaults. */
 export function resolveOptions (options: ReceiverOptions = {}): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) fail('options must be an object')
+  if (typeof options !== 'object' || options === null) invalidOptions('options must be an object')
   checkKeys(options, KNOWN, '')
   for (const name of CALLBACKS) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') fail(`${name} must be a function`)
+    if (options[name] !== undefined && typeof options[name] !== 'function') invalidOptions(`${name} must be a function`)
   }
   const { path = '/webhook/cdr', idempotency, bodyLimit = 65_536, handlerTimeoutMs = 10_000, logger = consoleLogger, auth } = options
-  if (typeof path !== 'string' || !path.startsWith('/') || path.includes('?')) fail(`path must be a string starting with '/' (got ${String(path)})`)
-  if (!isPositive(bodyLimit) || !Number.isInteger(bodyLimit)) fail('bodyLimit must be a positive integer (bytes)')
-  if (!isPositive(handlerTimeoutMs)) fail('handlerTimeoutMs must be a positive number (ms)')
+  if (typeof path !== 'string' || !path.startsWith('/') || path.includes('?')) invalidOptions(`path must be a string starting with '/' (got ${String(path)})`)
+  if (!isPositive(bodyLimit) || !Number.isInteger(bodyLimit)) invalidOptions('bodyLimit must be a positive integer (bytes)')
+  if (!isPositive(handlerTimeoutMs)) invalidOptions('handlerTimeoutMs must be a positive number (ms)')
   if (idempotency !== undefined && idempotency !== false &&
     !(typeof idempotency === 'object' && idempotency !== null && ['claim', 'complete', 'release'].every(m => typeof (idempotency as unknown as Record<string, unknown>)[m] === 'function'))) {
-    fail('idempotency must be false or an IdempotencyStore (claim, complete, release)')
+    invalidOptions('idempotency must be false or an IdempotencyStore (claim, complete, release)')
   }
   if (typeof logger !== 'object' || logger === null || !['debug', 'info', 'warn', 'error'].every(m => typeof (logger as unknown as Record<string, unknown>)[m] === 'function')) {
-    fail('logger must have debug, info, warn and error methods')
+    invalidOptions('logger must have debug, info, warn and error methods')
   }
   if (auth !== undefined) {
-    if (typeof auth !== 'object' || auth === null) fail('auth must be an object')
+    if (typeof auth !== 'object' || auth === null) invalidOptions('auth must be an object')
     checkKeys(auth, AUTH_KNOWN, 'auth.')
   }
   return {

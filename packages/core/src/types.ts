@@ -6,7 +6,7 @@ import type {
 } from './records.js'
 
 /** Request headers as Node gives them (lower-case names). */
-export type Headers = Record<string, string | string[] | undefined>
+export type RequestHeaders = Record<string, string | string[] | undefined>
 
 /** What a callback receives beside the record. */
 export interface CallbackContext {
@@ -14,7 +14,7 @@ export interface CallbackContext {
   key: string
   kind: NotificationKind
   receivedAt: Date
-  headers: Headers
+  headers: RequestHeaders
   /** The client address (after `trustProxy`, when set). */
   ip: string | undefined
   log: Logger
@@ -28,7 +28,7 @@ export interface InvalidInfo {
   reasons: string[]
   /** The HTTP status answered. */
   status: number
-  headers: Headers
+  headers: RequestHeaders
   ip: string | undefined
 }
 
@@ -129,7 +129,7 @@ export interface WebhookRequest {
   method: string
   /** The request path, relative to where the adapter is mounted; may include `?query`. */
   path: string
-  headers: Headers
+  headers: RequestHeaders
   /** The raw bytes: a buffer, a string, or a stream not yet read (read here, with `bodyLimit`). */
   rawBody?: Uint8Array | string | AsyncIterable<Uint8Array | string>
   /**
@@ -154,6 +154,14 @@ export interface WebhookResponse {
   headers: Record<string, string>
   body: string
 }
+
+/** The options that are callbacks: `onInboundAnswered` … `onError` (derived from {@link ReceiverOptions}). */
+export type CallbackName = {
+  [K in keyof ReceiverOptions]-?: NonNullable<ReceiverOptions[K]> extends (...args: never[]) => unknown ? K : never
+}[keyof ReceiverOptions]
+
+/** The callback a notification of a known kind reaches before `onNotification` (one per kind and CDR type). */
+export type KindCallbackName = Exclude<CallbackName, 'onNotification' | 'onInvalid' | 'onError'>
 
 export interface Receiver {
   /** The path this receiver answers on. */

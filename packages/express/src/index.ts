@@ -6,7 +6,7 @@
  * parser ran (the core reads it, within `bodyLimit`), or `req.body` when `express.json()`,
  * `express.text()` or `express.raw()` already consumed it.
  */
-import { createReceiver, type Headers, type ReceiverOptions, type WebhookRequest, type WebhookResponse } from '@piopiy-webhooks/core'
+import { createReceiver, type RequestHeaders, type ReceiverOptions, type WebhookRequest, type WebhookResponse } from '@piopiy-webhooks/core'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 /** The receiver's options (see the root README). `path` is relative to where the middleware is mounted. */
@@ -44,7 +44,7 @@ interface BodyParserError { type?: unknown, body?: unknown }
 export function piopiyMiddleware (options: PiopiyMiddlewareOptions = {}): PiopiyMiddleware {
   const receiver = createReceiver(options)
   const request = (req: ExpressRequest, body: Omit<WebhookRequest, 'method' | 'path' | 'headers'>): WebhookRequest =>
-    ({ method: req.method as string, path: req.url, headers: req.headers as Headers, ip: req.socket.remoteAddress, ...body })
+    ({ method: req.method as string, path: req.url, headers: req.headers as RequestHeaders, ip: req.socket.remoteAddress, ...body })
   // receiver.handle() never rejects: every failure is already an answer
   const answer = (res: ServerResponse, pending: Promise<WebhookResponse>): void => {
     void pending.then(({ status, headers, body }) => { res.writeHead(status, headers).end(body) })

@@ -5,7 +5,7 @@
  */
 import {
   CallEventPayloadSchema, CdrPayloadSchema, createReceiver, StreamEventPayloadSchema, UnknownPayloadSchema,
-  type ReceiverOptions
+  type ReceiverOptions, type WebhookRequest
 } from '@piopiy-webhooks/core'
 import type { FastifyPluginAsync, FastifySchema, onRequestHookHandler, RouteHandlerMethod } from 'fastify'
 import fp from 'fastify-plugin'
@@ -43,14 +43,15 @@ const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) =>
     const headers = request.raw.headers
     const contentType = (request.raw as Stashed)[kContentType]
     if (contentType !== undefined) headers['content-type'] = contentType
-    const answer = await receiver.handle({
+    const webhookRequest: WebhookRequest = {
       method: request.method,
       path: q < 0 ? receiver.path : receiver.path + request.url.slice(q),
       headers,
       rawBody: (request.body ?? request.raw) as AsyncIterable<Uint8Array>,
-      ip: request.socket.remoteAddress,
-      ...(options.logger === undefined && { log: request.log })
-    })
+      ip: request.socket.remoteAddress
+    }
+    if (options.logger === undefined) webhookRequest.log = request.log
+    const answer = await receiver.handle(webhookRequest)
     return await reply.code(answer.status).headers(answer.headers).send(answer.body)
   }
   const hidden = { hide: true } as FastifySchema
@@ -62,7 +63,9 @@ const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) =>
   // (the app's ignoreTrailingSlash, or a `path/` route of the app's own), which is then kept
   try {
     fastify.route({ method: [...others, 'POST'], url: `${receiver.path}/`, schema: hidden, validatorCompiler: acceptAll, onRequest, handler })
-  } catch {}
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw err
+  }
 }
 
 /** Registers the PIOPIY webhook route (`POST /webhook/cdr` by default) on this Fastify instance. */

@@ -6,7 +6,7 @@
  * other request on untouched. Mounted after `@koa/bodyparser`, it uses the text the parser kept
  * (`ctx.request.rawBody`), but malformed JSON is then answered by the parser, not by us.
  */
-import { createReceiver, type Headers, type ReceiverOptions } from '@piopiy-webhooks/core'
+import { createReceiver, type RequestHeaders, type ReceiverOptions } from '@piopiy-webhooks/core'
 import type { IncomingMessage } from 'node:http'
 
 /** The receiver's options (see the root README). `path` is relative to where the app is mounted. */
@@ -42,7 +42,7 @@ export function piopiyMiddleware (options: PiopiyMiddlewareOptions = {}): Piopiy
     const req = ctx.req
     // a body parser that ran has read the stream to its end: use the text it kept, or what it parsed
     const read = req.readableEnded ? { parsedBody: ctx.request.rawBody ?? ctx.request.body } : { rawBody: req }
-    const answer = await receiver.handle({ method: ctx.method, path: ctx.url, headers: req.headers as Headers, ip: req.socket.remoteAddress, ...read })
+    const answer = await receiver.handle({ method: ctx.method, path: ctx.url, headers: req.headers as RequestHeaders, ip: req.socket.remoteAddress, ...read })
     ctx.set(answer.headers)
     ctx.status = answer.status
     ctx.body = answer.body

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { PiopiyWebhookError, type ClaimResult, type IdempotencyStore } from '@piopiy-webhooks/core'
+import type { ClaimResult, IdempotencyStore } from '@piopiy-webhooks/core'
+import { invalidOptions } from '@piopiy-webhooks/core/internal'
 import { ClientClosedError, ClientOfflineError, createClient, ErrorReply } from 'redis'
 
 /**
@@ -46,9 +47,8 @@ export type RedisIdempotencyStoreOptions = CommonOptions & (
 interface Script { source: string, sha: string }
 const script = (source: string): Script => ({ source, sha: createHash('sha1').update(source).digest('hex') })
 
-const fail = (message: string, cause?: unknown): never => {
-  throw new PiopiyWebhookError('INVALID_OPTIONS', `RedisIdempotencyStore: ${message}`, { cause })
-}
+const fail = (message: string, cause?: unknown): never =>
+  invalidOptions(`RedisIdempotencyStore: ${message}`, { from: '@piopiy-webhooks/redis', cause })
 
 /** Ours, when we are given a URL: commands fail at once while Redis is unreachable (→ 503) instead of queueing. */
 const createOwnClient = (url: string) => createClient({ url, disableOfflineQueue: true })

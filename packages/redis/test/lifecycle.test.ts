@@ -24,7 +24,7 @@ t.test('bad options throw PiopiyWebhookError INVALID_OPTIONS at construction', a
   ]
   for (const options of bad) {
     t.throws(() => new RedisIdempotencyStore(options as RedisIdempotencyStoreOptions),
-      { name: 'PiopiyWebhookError', code: 'INVALID_OPTIONS', message: /^\[@piopiy-webhooks\/core\] RedisIdempotencyStore: / },
+      { name: 'PiopiyWebhookError', code: 'INVALID_OPTIONS', message: /^\[@piopiy-webhooks\/redis\] RedisIdempotencyStore: / },
       `rejects ${JSON.stringify(options, (k, v: unknown) => v === client ? '<client>' : v) ?? String(options)}`)
   }
   t.throws(() => new RedisIdempotencyStore({ url: redis.url, client } as unknown as RedisIdempotencyStoreOptions),
