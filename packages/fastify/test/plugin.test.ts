@@ -71,3 +71,12 @@ t.test("an app with ignoreTrailingSlash routes path/ to the plugin's one route",
   t.equal((await app.inject({ method: 'POST', url: '/webhook/cdr/?token=tok', payload: seed })).statusCode, 200)
   t.equal((await app.inject({ method: 'PUT', url: '/webhook/cdr/' })).statusCode, 405)
 })
+
+t.test('an error of the path/ route other than a duplicate route is not swallowed', async t => {
+  const app = Fastify()
+  app.addHook('onRoute', route => {
+    if (route.url === '/webhook/cdr/') throw new Error('no trailing-slash routes in this app')
+  })
+  t.teardown(() => app.close())
+  await t.rejects(app.register(piopiyPlugin, { auth: { token: 'tok' } }).ready(), /no trailing-slash routes in this app/)
+})
