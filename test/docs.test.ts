@@ -15,10 +15,10 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import * as answers from '../packages/core/src/answers.js'
 import { resolveOptions } from '../packages/core/src/options.js'
+import { silentLogger } from '@piopiy-webhooks/core'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const read = (file: string): string => readFileSync(join(root, file), 'utf8')
-const silent = { debug () {}, info () {}, warn () {}, error () {} }
 
 // Exhaustive by type: `satisfies Record<keyof X, true>` fails to compile when a key is missing or extra,
 // so adding an option to the core without listing it here breaks `npm run typecheck`.
@@ -70,7 +70,7 @@ t.test('configuration.md lists exactly the core\'s options, each accepted by cre
   const rows = table(doc, 'Options')
   t.same(rows.map(firstName), Object.keys(OPTIONS), 'the options table, in the order of ReceiverOptions')
   for (const name of rows.map(firstName)) {
-    t.doesNotThrow(() => createReceiver({ [name]: undefined, logger: silent }), `${name} is an option of the core`)
+    t.doesNotThrow(() => createReceiver({ [name]: undefined, logger: silentLogger }), `${name} is an option of the core`)
   }
   t.throws(() => createReceiver({ bodyLimt: 1 } as ReceiverOptions), { code: 'INVALID_OPTIONS', message: /did you mean 'bodyLimit'/ }, 'a name that is not an option is rejected')
   const authRows = table(doc, '`auth`').map(firstName)
@@ -98,7 +98,7 @@ t.test('configuration.md states the defaults the core applies and its JSDoc @def
   t.equal(jsdocDefaults('ReceiverOptions').size, 7, 'seven options carry an @default')
 
   // the token defaults as the receiver applies them: the x-webhook-token header and the token query parameter
-  const receiver = createReceiver({ auth: { token: 's3cret' }, logger: silent, onInvalid () {} })
+  const receiver = createReceiver({ auth: { token: 's3cret' }, logger: silentLogger, onInvalid () {} })
   const post = async (path: string, headers: Record<string, string> = {}) =>
     (await receiver.handle({ method: 'POST', path, headers, rawBody: JSON.stringify(inboundAnsweredCdr()) })).status
   t.equal(await post('/webhook/cdr?token=s3cret'), 200, '?token= carries the token')
@@ -162,7 +162,7 @@ t.test('http.md lists exactly the statuses, bodies and headers the core answers'
 
 t.test('security.md quotes the start-up warning as the receiver logs it', async t => {
   const warnings: unknown[] = []
-  createReceiver({ logger: { ...silent, warn: (obj: unknown) => { warnings.push(obj) } } })
+  createReceiver({ logger: { ...silentLogger, warn: (obj: unknown) => { warnings.push(obj) } } })
   t.equal(warnings.length, 1)
   t.ok(read('docs/security.md').includes(`\n${String(warnings[0])}\n`), 'the exact text')
 })

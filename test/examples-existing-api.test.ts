@@ -9,16 +9,17 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { createApp } from '../examples/existing-api/app.js'
 import { runNode } from '../packages/testing/test/helpers.js'
+import { silentLogger } from '@piopiy-webhooks/core'
+import { closeServer } from '@piopiy-webhooks/contract-tests'
 
-const silent = { debug () {}, info () {}, warn () {}, error () {} }
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
 async function start (t: Tap) {
   const invalid: InvalidInfo[] = []
-  const server = createApp({ logger: silent, onInvalid: info => { invalid.push(info) } }).listen(0, '127.0.0.1')
+  const server = createApp({ logger: silentLogger, onInvalid: info => { invalid.push(info) } }).listen(0, '127.0.0.1')
   await once(server, 'listening')
-  t.teardown(async () => { server.closeAllConnections(); server.close(); await once(server, 'close') })
+  t.teardown(async () => { await closeServer(server) })
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const request = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(base + path, init)

@@ -1,6 +1,6 @@
 // Each framework example, as users run it: its app over a real server on 127.0.0.1, fed built
 // notifications with the testing kit; and its server.ts started the way `npm run example:*` does.
-import { MemoryIdempotencyStore } from '@piopiy-webhooks/core'
+import { MemoryIdempotencyStore, silentLogger } from '@piopiy-webhooks/core'
 import { inboundAnsweredCdr, inboundMissedCdr, send } from '@piopiy-webhooks/testing'
 import { once } from 'node:events'
 import type { Server } from 'node:http'
@@ -12,16 +12,17 @@ import { createApp as fastifyApp } from '../examples/fastify/app.js'
 import { createApp as koaApp } from '../examples/koa/app.js'
 import { portFrom } from '../examples/port.js'
 import { runNode } from '../packages/testing/test/helpers.js'
+import { closeServer } from '@piopiy-webhooks/contract-tests'
 
 type Start = (log: (line: string) => void) => Promise<{ url: string, close: () => Promise<void> }>
 const serve = async (server: Server) => {
   await once(server, 'listening')
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => { server.closeAllConnections(); server.close(); await once(server, 'close') }
+    close: async () => { await closeServer(server) }
   }
 }
-const options = { logger: { debug () {}, info () {}, warn () {}, error () {} }, idempotency: new MemoryIdempotencyStore() }
+const options = { logger: silentLogger, idempotency: new MemoryIdempotencyStore() }
 const examples: Record<string, Start> = {
   fastify: async log => {
     const app = await fastifyApp(log, options)

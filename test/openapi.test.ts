@@ -12,10 +12,10 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { runNode } from '../packages/testing/test/helpers.js'
 import { buildOpenApi, OPENAPI_FILE, renderOpenApi, RESPONSE_STATUSES } from '../scripts/openapi.js'
+import { silentLogger } from '@piopiy-webhooks/core'
 
 type Json = any // a parsed JSON document, walked by key
 const doc: Json = buildOpenApi()
-const silent = { debug () {}, info () {}, warn () {}, error () {} }
 
 /** The statuses the core can answer: the keys of the status-text table in answers.ts. */
 const answersSource = readFileSync(fileURLToPath(new URL('../packages/core/src/answers.ts', import.meta.url)), 'utf8')
@@ -100,14 +100,14 @@ t.test('every documented sample validates against its webhook schema and the cor
 
 t.test('each answer of the real receiver has the status, body schema and headers the document gives it', async t => {
   const answer = async (options: ReceiverOptions, request: { method?: string, path?: string, body?: string, headers?: Record<string, string> } = {}): Promise<WebhookResponse> =>
-    await createReceiver({ logger: silent, onInvalid () {}, onError () {}, ...options }).handle({
+    await createReceiver({ logger: silentLogger, onInvalid () {}, onError () {}, ...options }).handle({
       method: request.method ?? 'POST',
       path: request.path ?? '/webhook/cdr',
       headers: request.headers ?? { 'content-type': 'application/json' },
       rawBody: request.body ?? JSON.stringify(inboundAnsweredCdr()),
       ip: '127.0.0.1'
     })
-  const store = createReceiver({ logger: silent })
+  const store = createReceiver({ logger: silentLogger })
   const copy = JSON.stringify(inboundAnsweredCdr())
   const send = async () => await store.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, rawBody: copy })
   const cases: Array<[string, WebhookResponse, Json]> = [

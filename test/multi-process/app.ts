@@ -5,7 +5,7 @@
  * Run with the parent's execArgv (TypeScript loader, source condition); env: REDIS_URL, ADAPTER.
  */
 import { createServer, type Server } from 'node:http'
-import { createReceiver, type ReceiverOptions } from '@piopiy-webhooks/core'
+import { createReceiver, silentLogger, type ReceiverOptions } from '@piopiy-webhooks/core'
 import { RedisIdempotencyStore } from '@piopiy-webhooks/redis'
 import type { Adapter, ToApp, ToParent } from './protocol.js'
 
@@ -19,7 +19,7 @@ let seq = 0
 
 const options: ReceiverOptions = {
   idempotency: store,
-  logger: { debug () {}, info () {}, warn () {}, error () {} },
+  logger: silentLogger,
   async onInboundAnswered (cdr, ctx) {
     const id = ++seq
     const fail = await new Promise<boolean>(resolve => { verdicts.set(id, resolve); send({ type: 'fire', id, key: ctx.key }) })

@@ -1,5 +1,6 @@
 /** Real servers on 127.0.0.1 with each adapter mounted at the root, for the reliability tests. */
 import type { Harness, MakeHarness } from '@piopiy-webhooks/contract-tests'
+import { closeServer } from '@piopiy-webhooks/contract-tests'
 import { piopiyMiddleware as expressMiddleware } from '@piopiy-webhooks/express'
 import { piopiyPlugin } from '@piopiy-webhooks/fastify'
 import { piopiyMiddleware as koaMiddleware } from '@piopiy-webhooks/koa'
@@ -9,15 +10,13 @@ import Koa from 'koa'
 import { once } from 'node:events'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-
-const noop = (): void => {}
-const silentLogger = { debug: noop, info: noop, warn: noop, error: noop }
+import { silentLogger } from '@piopiy-webhooks/core'
 
 async function listening (server: Server): Promise<Harness> {
   await once(server, 'listening')
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => { server.closeAllConnections(); server.close(); await once(server, 'close') }
+    close: async () => { await closeServer(server) }
   }
 }
 

@@ -1,2 +1,3 @@
 export { runAdapterContract, PREFIX, type Harness, type MakeHarness, type Mount, type Tap } from './contract.js'
-export { callbackOf, findRepoRoot, loadSamples, samplesDir, type KindCallback, type Sample } from './samples.js'
+export { closeServer, recordCallbacks, type Call, type Recorder } from './helpers.js'
+export { sampleCallback, findRepoRoot, loadSamples, samplesDir, type Sample } from './samples.js'

@@ -2,13 +2,10 @@
  * The documented PIOPIY samples (shared/platform/samples/*.json), loaded for tests: each file's
  * strict-JSON `json` form, and the one callback its name says it must reach.
  */
+import type { KindCallbackName } from '@piopiy-webhooks/core'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 
-/** The callbacks a valid notification may reach (onNotification fires for all of them too). */
-export type KindCallback =
-  | 'onInboundAnswered' | 'onInboundMissed' | 'onOutboundAnswered' | 'onOutboundMissed'
-  | 'onCallEvent' | 'onStreamEvent'
 
 export interface Sample {
   /** The sample's name, e.g. `piopiy.cdr.inbound.answered.leg-a.legacy`. */
@@ -16,7 +13,7 @@ export interface Sample {
   /** The payload as strict JSON (the sample's `json` field). */
   json: Record<string, unknown>
   /** The specific callback this sample must reach, read from its name. */
-  callback: KindCallback
+  callback: KindCallbackName
 }
 
 /** The repository root: the nearest folder at or above `from` whose package.json declares workspaces. */
@@ -35,11 +32,11 @@ export function findRepoRoot (from: string = process.cwd()): string {
 export const samplesDir = (root: string = findRepoRoot()): string => resolve(root, '..', 'shared', 'platform', 'samples')
 
 /** The callback a sample named `<source>.<cdr|event>.<direction|stream>.<status>…` must reach. */
-export function callbackOf (name: string): KindCallback {
+export function sampleCallback (name: string): KindCallbackName {
   const [, family, direction, status] = name.split('.')
   const title = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1)
   if (family === 'cdr' && (direction === 'inbound' || direction === 'outbound') && (status === 'answered' || status === 'missed')) {
-    return `on${title(direction)}${title(status)}` as KindCallback
+    return `on${title(direction)}${title(status)}` as KindCallbackName
   }
   if (family === 'event') return direction === 'stream' ? 'onStreamEvent' : 'onCallEvent'
   throw new Error(`sample ${name}: cannot tell its kind from its name`)
@@ -49,6 +46,6 @@ export function callbackOf (name: string): KindCallback {
 export function loadSamples (dir: string = samplesDir()): Sample[] {
   return readdirSync(dir).filter(file => file.endsWith('.json')).sort().flatMap(file => {
     const { name, json } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { name: string, json: Record<string, unknown> | null }
-    return json === null ? [] : [{ name, json, callback: callbackOf(name) }]
+    return json === null ? [] : [{ name, json, callback: sampleCallback(name) }]
   })
 }

@@ -5,7 +5,7 @@ import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
-import { PREFIX, runAdapterContract, type MakeHarness } from '../src/index.js'
+import { PREFIX, runAdapterContract, type MakeHarness, closeServer } from '../src/index.js'
 
 const readText = async (req: IncomingMessage): Promise<string> => {
   const chunks: Buffer[] = []
@@ -38,7 +38,7 @@ const harness: MakeHarness = async (options, mount) => {
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}${mount === 'prefix' ? PREFIX : ''}`,
-    close: async () => { server.closeAllConnections(); server.close(); await once(server, 'close') }
+    close: async () => { await closeServer(server) }
   }
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import t from 'tap'
-import { callbackOf, findRepoRoot, loadSamples, samplesDir } from '../src/index.js'
+import { sampleCallback, findRepoRoot, loadSamples, samplesDir } from '../src/index.js'
 
 t.test('the repo root is the folder whose package.json has workspaces, found from below too', async t => {
   const root = findRepoRoot()
@@ -20,12 +20,12 @@ t.test('every shared sample loads with its JSON form and the callback its name n
     'onOutboundMissed', 'onCallEvent', 'onStreamEvent']), 'the samples cover every kind callback')
 })
 
-t.test('callbackOf reads the kind from the name, and refuses a name it cannot read', async t => {
-  t.equal(callbackOf('piopiy.cdr.outbound.missed.leg-a'), 'onOutboundMissed')
-  t.equal(callbackOf('piopiy-india.event.inbound.hangup.leg-a'), 'onCallEvent')
-  t.equal(callbackOf('piopiy.event.stream.connected'), 'onStreamEvent')
-  t.throws(() => callbackOf('piopiy.cdr.inbound.ringing'), /cannot tell its kind/)
-  t.throws(() => callbackOf('notes'), /cannot tell its kind/)
+t.test('sampleCallback reads the kind from the name, and refuses a name it cannot read', async t => {
+  t.equal(sampleCallback('piopiy.cdr.outbound.missed.leg-a'), 'onOutboundMissed')
+  t.equal(sampleCallback('piopiy-india.event.inbound.hangup.leg-a'), 'onCallEvent')
+  t.equal(sampleCallback('piopiy.event.stream.connected'), 'onStreamEvent')
+  t.throws(() => sampleCallback('piopiy.cdr.inbound.ringing'), /cannot tell its kind/)
+  t.throws(() => sampleCallback('notes'), /cannot tell its kind/)
 })
 
 t.test('samples without a JSON form (cut off in the docs) are left out', async t => {

@@ -1,12 +1,13 @@
 import t from 'tap'
 import { createReceiver } from '../src/receiver.js'
 import type { AuthOptions, InvalidInfo } from '../src/types.js'
-import { json, post, seedCdr, silent } from './helpers.js'
+import { json, post, seedCdr } from './helpers.js'
+import { silentLogger } from '../src/logger.js'
 
 const receiverWith = (auth: AuthOptions) => {
   const invalid: InvalidInfo[] = []
   let fired = 0
-  const receiver = createReceiver({ auth, logger: silent, idempotency: false, onInvalid: info => { invalid.push(info) }, onInboundAnswered: () => { fired++ } })
+  const receiver = createReceiver({ auth, logger: silentLogger, idempotency: false, onInvalid: info => { invalid.push(info) }, onInboundAnswered: () => { fired++ } })
   return { receiver, invalid, fired: () => fired }
 }
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`

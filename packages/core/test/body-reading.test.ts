@@ -2,7 +2,8 @@ import { PassThrough, Readable } from 'node:stream'
 import t from 'tap'
 import { readBody } from '../src/body.js'
 import { createReceiver } from '../src/receiver.js'
-import { recordingLogger, seedCdr, silent } from './helpers.js'
+import { recordingLogger, seedCdr } from './helpers.js'
+import { silentLogger } from '../src/logger.js'
 
 const bytes = (): Buffer => Buffer.from(JSON.stringify(seedCdr()))
 
@@ -57,7 +58,7 @@ t.test('any async iterable (web streams, generators), stopped at the limit', asy
 
 t.test('the receiver reads a stream body and answers 200', async t => {
   let fired = 0
-  const receiver = createReceiver({ logger: silent, onInboundAnswered: () => { fired++ } })
+  const receiver = createReceiver({ logger: silentLogger, onInboundAnswered: () => { fired++ } })
   const response = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, rawBody: Readable.from([bytes()]) })
   t.equal(response.status, 200)
   t.equal(fired, 1)
@@ -77,7 +78,7 @@ t.test('a body that cannot be read (client gone) answers 500 and is logged, neve
 
 t.test('a rejected request reads its body once, for onInvalid', async t => {
   const seen: string[] = []
-  const receiver = createReceiver({ logger: silent, auth: { token: 't' }, onInvalid: info => { seen.push(info.rawBody) } })
+  const receiver = createReceiver({ logger: silentLogger, auth: { token: 't' }, onInvalid: info => { seen.push(info.rawBody) } })
   const response = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, rawBody: Readable.from([bytes()]) })
   t.equal(response.status, 401)
   t.same(seen, [bytes().toString()])

@@ -8,7 +8,8 @@ import { parseNotification } from '../src/parse.js'
 import { createReceiver } from '../src/receiver.js'
 import type { Notification } from '../src/records.js'
 import { payload, SAMPLE_NAMES, VARIANT_NAMES, type FixtureName } from './fixtures/index.js'
-import { post, silent } from './helpers.js'
+import { post } from './helpers.js'
+import { silentLogger } from '../src/logger.js'
 
 t.test('type present: cdr or event decides, in any case', async t => {
   t.equal(classify({ type: 'cdr', status: 'answered', duration: 1 }), 'cdr')
@@ -126,7 +127,7 @@ t.test('through a receiver, each fixture reaches its one callback, then onNotifi
   const calls: Array<[string, Notification]> = []
   const at = (name: string) => (n: Notification): void => { calls.push([name, n]) }
   const receiver = createReceiver({
-    logger: silent,
+    logger: silentLogger,
     idempotency: false,
     onInboundAnswered: at('onInboundAnswered'),
     onInboundMissed: at('onInboundMissed'),

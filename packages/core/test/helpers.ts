@@ -17,8 +17,6 @@ export function recordingLogger (): Logger & { lines: LogLine[] } {
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
 }
 
-export const silent: Logger = { debug () {}, info () {}, warn () {}, error () {} }
-
 /** POSTs a body (object → JSON bytes) to a receiver the way an adapter would. */
 export function post (receiver: Receiver, body: unknown, request: Partial<WebhookRequest> = {}): Promise<WebhookResponse> {
   const rawBody = typeof body === 'string' || body instanceof Uint8Array ? body : Buffer.from(JSON.stringify(body))

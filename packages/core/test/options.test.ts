@@ -4,7 +4,8 @@ import { MemoryIdempotencyStore } from '../src/idempotency.js'
 import { consoleLogger } from '../src/logger.js'
 import { createReceiver } from '../src/receiver.js'
 import type { ReceiverOptions } from '../src/types.js'
-import { recordingLogger, silent } from './helpers.js'
+import { recordingLogger } from './helpers.js'
+import { silentLogger } from '../src/logger.js'
 
 const invalid = (t: Test, options: unknown, message: RegExp): void => {
   let thrown: unknown
@@ -57,10 +58,10 @@ t.test('each option is checked', async t => {
 })
 
 t.test('defaults', async t => {
-  const receiver = createReceiver({ logger: silent })
+  const receiver = createReceiver({ logger: silentLogger })
   t.equal(receiver.path, '/webhook/cdr')
   t.equal(createReceiver().path, '/webhook/cdr', 'no options at all is fine')
-  t.equal(createReceiver({ path: '/hooks/piopiy', idempotency: new MemoryIdempotencyStore(), logger: silent }).path, '/hooks/piopiy')
+  t.equal(createReceiver({ path: '/hooks/piopiy', idempotency: new MemoryIdempotencyStore(), logger: silentLogger }).path, '/hooks/piopiy')
 })
 
 t.test('one start-up warning when no auth is configured, none with auth', async t => {

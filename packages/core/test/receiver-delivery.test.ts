@@ -3,13 +3,14 @@ import { PiopiyWebhookError } from '../src/errors.js'
 import { MemoryIdempotencyStore, type ClaimResult, type IdempotencyStore } from '../src/idempotency.js'
 import { createReceiver } from '../src/receiver.js'
 import type { CallbackContext, ReceiverOptions } from '../src/types.js'
-import { deferred, json, post, recordingLogger, seedCdr, silent } from './helpers.js'
+import { deferred, json, post, recordingLogger, seedCdr } from './helpers.js'
+import { silentLogger } from '../src/logger.js'
 
 const errorsOf = () => {
   const errors: Array<[PiopiyWebhookError, CallbackContext | undefined]> = []
   return { errors, onError: (err: Error, ctx: CallbackContext | undefined) => { errors.push([err as PiopiyWebhookError, ctx]) } }
 }
-const receiverWith = (options: ReceiverOptions) => createReceiver({ logger: silent, ...options })
+const receiverWith = (options: ReceiverOptions) => createReceiver({ logger: silentLogger, ...options })
 
 t.test('a re-delivered CDR fires once; copies answer 200 duplicate', async t => {
   let fired = 0

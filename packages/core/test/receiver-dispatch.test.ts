@@ -1,7 +1,8 @@
 import t from 'tap'
 import { createReceiver } from '../src/receiver.js'
 import type { CallbackContext, Notification } from '../src/index.js'
-import { json, post, recordingLogger, seedCdr, silent } from './helpers.js'
+import { json, post, recordingLogger, seedCdr } from './helpers.js'
+import { silentLogger } from '../src/logger.js'
 
 const cdr = (direction: string, status: string) => ({ ...seedCdr(), direction, status, cmiuuid: `${direction}-${status}` })
 const events = {
@@ -14,7 +15,7 @@ function recorder () {
   const calls: Array<[string, Notification, CallbackContext]> = []
   const on = (name: string) => (record: Notification, ctx: CallbackContext) => { calls.push([name, record, ctx]) }
   const receiver = createReceiver({
-    logger: silent,
+    logger: silentLogger,
     onInboundAnswered: on('onInboundAnswered'),
     onInboundMissed: on('onInboundMissed'),
     onOutboundAnswered: on('onOutboundAnswered'),
@@ -67,7 +68,7 @@ t.test('the callback gets the record and a context', async t => {
   t.equal(ctx.ip, '127.0.0.1')
   t.equal(ctx.headers['x-extra'], '1')
   t.ok(ctx.receivedAt instanceof Date && ctx.receivedAt.getTime() >= before)
-  t.equal(ctx.log, silent)
+  t.equal(ctx.log, silentLogger)
   t.equal(calls[1]?.[2], ctx, 'onNotification shares the context')
 })
 
@@ -81,7 +82,7 @@ t.test('a per-request logger (Fastify request.log) reaches ctx.log', async t => 
 t.test('async callbacks are awaited in order before the answer', async t => {
   const order: string[] = []
   const receiver = createReceiver({
-    logger: silent,
+    logger: silentLogger,
     onInboundAnswered: async () => { await new Promise(resolve => setImmediate(resolve)); order.push('answered') },
     onNotification: async () => { order.push('notification') }
   })
@@ -90,7 +91,7 @@ t.test('async callbacks are awaited in order before the answer', async t => {
 })
 
 t.test('a kind with no callback is still acknowledged', async t => {
-  const receiver = createReceiver({ logger: silent })
+  const receiver = createReceiver({ logger: silentLogger })
   t.equal((await post(receiver, seedCdr())).status, 200)
   t.equal((await post(receiver, events.stream)).status, 200)
 })

@@ -1,12 +1,13 @@
 import t from 'tap'
 import { createReceiver } from '../src/receiver.js'
 import type { InvalidInfo } from '../src/types.js'
-import { json, post, recordingLogger, seedCdr, silent } from './helpers.js'
+import { json, post, recordingLogger, seedCdr } from './helpers.js'
+import { silentLogger } from '../src/logger.js'
 
 function receiverWith (options: { bodyLimit?: number } = {}) {
   const invalid: InvalidInfo[] = []
   let fired = 0
-  const receiver = createReceiver({ ...options, logger: silent, onInvalid: info => { invalid.push(info) }, onNotification: () => { fired++ } })
+  const receiver = createReceiver({ ...options, logger: silentLogger, onInvalid: info => { invalid.push(info) }, onNotification: () => { fired++ } })
   return { receiver, invalid, fired: () => fired }
 }
 
@@ -92,7 +93,7 @@ t.test('a body a framework already parsed is validated the same way', async t =>
 })
 
 t.test('headers given as arrays are read like Node joins them', async t => {
-  const receiver = createReceiver({ logger: silent })
+  const receiver = createReceiver({ logger: silentLogger })
   const ok = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: { 'content-type': ['application/json'] }, rawBody: JSON.stringify(seedCdr()) })
   t.equal(ok.status, 200, "['application/json'] reads as 'application/json'")
   const html = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: { 'content-type': ['text/html', 'application/json'] }, rawBody: '{}' })
@@ -101,7 +102,7 @@ t.test('headers given as arrays are read like Node joins them', async t => {
 
 t.test('a parsed body that JSON cannot write (a function) is a 400 with an empty raw body', async t => {
   const invalid: InvalidInfo[] = []
-  const receiver = createReceiver({ logger: silent, onInvalid: info => { invalid.push(info) } })
+  const receiver = createReceiver({ logger: silentLogger, onInvalid: info => { invalid.push(info) } })
   const answer = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, parsedBody: () => 1 })
   t.equal(answer.status, 400)
   t.same(invalid.map(i => [i.rawBody, i.reasons]), [['', ['body: must be a JSON object (got a function)']]])
@@ -127,7 +128,7 @@ t.test('an onInvalid that throws is logged; the answer stands', async t => {
 })
 
 t.test('no error answer leaks a stack or an internal message', async t => {
-  const receiver = createReceiver({ logger: silent, onInboundAnswered: () => { throw new Error('SECRET internal detail') } })
+  const receiver = createReceiver({ logger: silentLogger, onInboundAnswered: () => { throw new Error('SECRET internal detail') } })
   const response = await post(receiver, seedCdr())
   t.equal(response.status, 500)
   t.equal(response.body, '{"error":"Internal Server Error"}')

@@ -8,12 +8,13 @@ import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { piopiyMiddleware } from '../src/index.js'
+import { silentLogger } from '@piopiy-webhooks/core'
+import { closeServer } from '@piopiy-webhooks/contract-tests'
 
 const seed = JSON.stringify({
   cmiuuid: 'b1f8c0de-0001', appid: 2222222, direction: 'inbound', status: 'answered', leg: 'a',
   from: 919900000001, to: 914400000001, time: 1700000000000, duration: 13, billedsec: 60, rate: 0.5
 })
-const silent = { debug () {}, info () {}, warn () {}, error () {} }
 
 async function serve (t: Tap, lib: typeof express, parsers: RequestHandler[], options: ReceiverOptions = {}) {
   const invalid: InvalidInfo[] = []
@@ -21,7 +22,7 @@ async function serve (t: Tap, lib: typeof express, parsers: RequestHandler[], op
   const app = lib()
   for (const parser of parsers) app.use(parser)
   app.use(piopiyMiddleware({
-    logger: silent,
+    logger: silentLogger,
     ...options,
     onInvalid: info => { invalid.push(info) },
     onNotification: record => { fired.push(record.cmiuuid) }
@@ -31,7 +32,7 @@ async function serve (t: Tap, lib: typeof express, parsers: RequestHandler[], op
   app.use(errorHandler)
   const server = app.listen(0, '127.0.0.1')
   await once(server, 'listening')
-  t.teardown(async () => { server.closeAllConnections(); server.close(); await once(server, 'close') })
+  t.teardown(async () => { await closeServer(server) })
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const post = async (path: string, body: string, contentType = 'application/json') => {
     const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': contentType }, body: Buffer.from(body) })

@@ -1,5 +1,5 @@
 // The shared HTTP contract, over real Express 5 and Express 4 servers on 127.0.0.1.
-import { PREFIX, runAdapterContract, type MakeHarness } from '@piopiy-webhooks/contract-tests'
+import { PREFIX, runAdapterContract, type MakeHarness, closeServer } from '@piopiy-webhooks/contract-tests'
 import express from 'express'
 import express4 from 'express4'
 import { once } from 'node:events'
@@ -28,7 +28,7 @@ export const expressHarness = (lib: Express): MakeHarness => async (options, mou
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}${mount === 'prefix' ? PREFIX : ''}`,
-    close: async () => { server.closeAllConnections(); server.close(); await once(server, 'close') }
+    close: async () => { await closeServer(server) }
   }
 }
 

@@ -78,5 +78,5 @@ t.test('an error of the path/ route other than a duplicate route is not swallowe
     if (route.url === '/webhook/cdr/') throw new Error('no trailing-slash routes in this app')
   })
   t.teardown(() => app.close())
-  await t.rejects(app.register(piopiyPlugin, { auth: { token: 'tok' } }).ready(), /no trailing-slash routes in this app/)
+  await t.rejects(async () => { await app.register(piopiyPlugin, { auth: { token: 'tok' } }) }, /no trailing-slash routes in this app/)
 })

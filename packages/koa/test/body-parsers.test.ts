@@ -6,13 +6,14 @@ import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { piopiyMiddleware } from '../src/index.js'
+import { silentLogger } from '@piopiy-webhooks/core'
+import { closeServer } from '@piopiy-webhooks/contract-tests'
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 const seed = {
   cmiuuid: 'k0a-0001', appid: 2222222, direction: 'inbound', status: 'answered', leg: 'a',
   from: 919900000001, to: 914400000001, time: 1700000000000, duration: 13, billedsec: 60, rate: 0.5
 }
-const silent = { debug () {}, info () {}, warn () {}, error () {} }
 
 async function serve (t: Tap, build: (app: Koa, webhook: Koa.Middleware) => void) {
   const invalid: InvalidInfo[] = []
@@ -20,13 +21,13 @@ async function serve (t: Tap, build: (app: Koa, webhook: Koa.Middleware) => void
   const app = new Koa()
   app.silent = true // the parser's own errors are expected here
   build(app, piopiyMiddleware({
-    logger: silent,
+    logger: silentLogger,
     onInvalid: info => { invalid.push(info) },
     onNotification: record => { fired.push(record.cmiuuid) }
   }))
   const server = app.listen(0, '127.0.0.1')
   await once(server, 'listening')
-  t.teardown(async () => { server.closeAllConnections(); server.close(); await once(server, 'close') })
+  t.teardown(async () => { await closeServer(server) })
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const post = async (path: string, body: string) => {
     const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from(body) })

@@ -1,7 +1,7 @@
 // The shared HTTP contract, over a real Koa server on 127.0.0.1.
 import { bodyParser } from '@koa/bodyparser'
 import Router from '@koa/router'
-import { PREFIX, runAdapterContract } from '@piopiy-webhooks/contract-tests'
+import { PREFIX, runAdapterContract, closeServer } from '@piopiy-webhooks/contract-tests'
 import Koa from 'koa'
 import mount from 'koa-mount'
 import { once } from 'node:events'
@@ -28,6 +28,6 @@ void runAdapterContract(t, 'koa', async (options, where) => {
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}${where === 'prefix' ? PREFIX : ''}`,
-    close: async () => { server.closeAllConnections(); server.close(); await once(server, 'close') }
+    close: async () => { await closeServer(server) }
   }
 })

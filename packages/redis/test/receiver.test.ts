@@ -2,9 +2,10 @@ import t from 'tap'
 import { createReceiver, PiopiyWebhookError, type ReceiverOptions, type Receiver } from '@piopiy-webhooks/core'
 import { createClient } from 'redis'
 import { RedisIdempotencyStore } from '../src/index.js'
-import { cdrBody, cdrKey, deliver, gate, silentLogger } from './helpers/cdr.js'
+import { cdrBody, cdrKey, deliver, gate } from './helpers/cdr.js'
 import { startRedis } from './helpers/redis-server.js'
 import { until } from './helpers/until.js'
+import { silentLogger } from '@piopiy-webhooks/core'
 
 const redis = await startRedis({ persistent: true })
 t.teardown(redis.stop)

@@ -1,9 +1,10 @@
 import t from 'tap'
 import { createReceiver, type Receiver } from '@piopiy-webhooks/core'
 import { RedisIdempotencyStore } from '../src/index.js'
-import { cdrBody, cdrKey, deliver, silentLogger } from './helpers/cdr.js'
+import { cdrBody, cdrKey, deliver } from './helpers/cdr.js'
 import { runPlatform } from './helpers/platform.js'
 import { startRedis } from './helpers/redis-server.js'
+import { silentLogger } from '@piopiy-webhooks/core'
 
 t.test('redis-server killed mid-run and restarted: 503s during the outage, then every CDR fired exactly once', async t => {
   const CDRS = 400

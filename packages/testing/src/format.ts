@@ -1,9 +1,7 @@
 /** Terminal output shared by the CLI and the demo: records as aligned key/value lines, colour only on a TTY. */
 import { STATUS_CODES } from 'node:http'
 import { inspect } from 'node:util'
-import type { Notification } from '@piopiy-webhooks/core'
-import type { CallbackName } from './samples.js'
-
+import type { KindCallbackName, Notification } from '@piopiy-webhooks/core'
 type Paint = (text: string) => string
 
 /** ANSI styles; each one returns its text unchanged when colour is off. */
@@ -51,7 +49,7 @@ export function alignRows (rows: ReadonlyArray<readonly string[]>): string[] {
 }
 
 /** The callback a notification reaches, besides `onNotification`. */
-export function callbackOf (n: Notification): CallbackName | 'onNotification' {
+export function callbackOf (n: Notification): KindCallbackName | 'onNotification' {
   if (n.kind === 'cdr') return `on${n.direction === 'inbound' ? 'Inbound' : 'Outbound'}${n.status === 'answered' ? 'Answered' : 'Missed'}`
   if (n.kind === 'event') return 'onCallEvent'
   if (n.kind === 'stream') return 'onStreamEvent'

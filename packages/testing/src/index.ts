@@ -6,7 +6,8 @@ export {
   inboundAnsweredCdr, inboundMissedCdr, outboundAnsweredCdr, outboundMissedCdr, callEvent, streamEvent,
   type BuildOptions, type CallEventStatus, type Overrides, type Variant
 } from './builders.js'
-export { samples, sampleInfo, type SampleInfo, type SampleName, type CallbackName } from './samples.js'
+export { samples, sampleInfo, type SampleInfo, type SampleName } from './samples.js'
+export type { CallbackName, KindCallbackName } from '@piopiy-webhooks/core'
 export { send, encodeBody, type Body, type Delivery, type SendOptions } from './send.js'
 export { newCmiuuid, newRequestId } from './ids.js'
 export {

@@ -4,12 +4,7 @@
  * (shared/platform/samples); the other eight are the variants fields.md describes, taken from the
  * same doc pages. `sampleInfo` says where each one comes from and which callback it must reach.
  */
-import type { CallEventPayload, CdrPayload, StreamEventPayload } from '@piopiy-webhooks/core'
-
-/** The receiver callback a notification reaches (`onNotification` fires for every one of them too). */
-export type CallbackName =
-  | 'onInboundAnswered' | 'onInboundMissed' | 'onOutboundAnswered' | 'onOutboundMissed'
-  | 'onCallEvent' | 'onStreamEvent'
+import type { CallEventPayload, CdrPayload, KindCallbackName, StreamEventPayload } from '@piopiy-webhooks/core'
 
 /** What is known about one documented sample. */
 export interface SampleInfo {
@@ -22,7 +17,7 @@ export interface SampleInfo {
   /** The kind the receiver classifies it as. */
   readonly kind: 'cdr' | 'event' | 'stream'
   /** The specific callback it must reach. */
-  readonly callback: CallbackName
+  readonly callback: KindCallbackName
   /** A short human title, e.g. `inbound answered CDR (legacy global docs)`. */
   readonly title: string
   /** Set when the printed sample is cut off and the rest was completed; says how. */
@@ -316,7 +311,7 @@ export const samples = {
 /** The name of a documented sample. */
 export type SampleName = keyof typeof samples
 
-const info = (name: SampleName, code: string, url: string, callback: CallbackName, title: string, reconstructed?: string): SampleInfo => {
+const info = (name: SampleName, code: string, url: string, callback: KindCallbackName, title: string, reconstructed?: string): SampleInfo => {
   const kind = callback === 'onCallEvent' ? 'event' : callback === 'onStreamEvent' ? 'stream' : 'cdr'
   return Object.freeze(reconstructed === undefined ? { name, code, url, kind, callback, title } : { name, code, url, kind, callback, title, reconstructed })
 }

@@ -4,10 +4,9 @@ import { once } from 'node:events'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { createReceiver, type Logger, type Notification, type ReceiverOptions } from '@piopiy-webhooks/core'
+import { type Call, closeServer, recordCallbacks } from '@piopiy-webhooks/contract-tests'
+import { createReceiver, type ReceiverOptions } from '@piopiy-webhooks/core'
 import type { CliIo } from '../src/cli.js'
-
-export const silent: Logger = { debug () {}, info () {}, warn () {}, error () {} }
 
 /** The repository root and the files the child-process tests run. */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
@@ -29,10 +28,7 @@ async function listen (server: Server, path: string): Promise<Running> {
   return {
     url: `http://127.0.0.1:${port}${path}`,
     server,
-    async close () {
-      server.closeAllConnections()
-      await new Promise(resolve => server.close(resolve))
-    }
+    async close () { await closeServer(server) }
   }
 }
 
@@ -50,21 +46,10 @@ export async function recordingServer (status = 200, body?: string): Promise<Run
   return Object.assign(await listen(server, '/webhook/cdr'), { requests })
 }
 
-/** The core's receiver on node:http, recording which callback received what. */
-export async function receiverServer (options: ReceiverOptions = {}): Promise<Running & { calls: Array<{ callback: string, record: Notification }> }> {
-  const calls: Array<{ callback: string, record: Notification }> = []
-  const record = (callback: string) => (n: Notification): void => { calls.push({ callback, record: n }) }
-  const receiver = createReceiver({
-    logger: silent,
-    onInboundAnswered: record('onInboundAnswered'),
-    onInboundMissed: record('onInboundMissed'),
-    onOutboundAnswered: record('onOutboundAnswered'),
-    onOutboundMissed: record('onOutboundMissed'),
-    onCallEvent: record('onCallEvent'),
-    onStreamEvent: record('onStreamEvent'),
-    onInvalid: () => {},
-    ...options
-  })
+/** The core's receiver on node:http, recording which kind callback received what. */
+export async function receiverServer (options: ReceiverOptions = {}): Promise<Running & { calls: Call[] }> {
+  const { calls, options: recording } = recordCallbacks({}, ['onInboundAnswered', 'onInboundMissed', 'onOutboundAnswered', 'onOutboundMissed', 'onCallEvent', 'onStreamEvent'])
+  const receiver = createReceiver({ ...recording, onInvalid: () => {}, ...options })
   const server = createServer((req, res) => {
     void receiver.handle({ method: req.method as string, path: req.url as string, headers: req.headers, rawBody: req, ip: req.socket.remoteAddress }).then(answer => {
       res.writeHead(answer.status, answer.headers).end(answer.body)

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { createReceiver, parseNotification } from '@piopiy-webhooks/core'
 import { sampleInfo, samples, type SampleName } from '../src/samples.js'
-import { silent } from './helpers.js'
+import { silentLogger } from '@piopiy-webhooks/core'
 
 const names = Object.keys(samples) as SampleName[]
 
@@ -32,7 +32,7 @@ t.test('every sample reaches the callback sampleInfo names, through a receiver',
   const on = (callback: string) => (): void => { calls.push(callback) }
   const receiver = createReceiver({
     idempotency: false,
-    logger: silent,
+    logger: silentLogger,
     onInboundAnswered: on('onInboundAnswered'),
     onInboundMissed: on('onInboundMissed'),
     onOutboundAnswered: on('onOutboundAnswered'),

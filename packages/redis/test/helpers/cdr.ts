@@ -1,36 +1,20 @@
 /** Inbound answered CDRs shaped like the platform's documented sample, one distinct `cmiuuid` each. */
-import type { Logger, Receiver, WebhookResponse } from '@piopiy-webhooks/core'
+import type { Receiver, WebhookResponse } from '@piopiy-webhooks/core'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
-export const APP_ID = 2222222
+/** The seed CDR the core's tests use (the documented inbound answered CDR, app 2222222). */
+const seed = JSON.parse(readFileSync(fileURLToPath(new URL('../../../core/test/seed-cdr.json', import.meta.url)), 'utf8')) as Record<string, unknown>
+export const APP_ID = seed['appid'] as number
 
-/** The JSON body of one CDR leg; `n` makes its cmiuuid (and so its dedupe key) distinct. */
+/** The JSON body of one CDR leg: the seed CDR, with `n` making its cmiuuid (and so its dedupe key) distinct. */
 export function cdrBody (n: number): string {
-  const cmiuuid = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
-  return JSON.stringify({
-    to: 440000000000,
-    appid: APP_ID,
-    time: 1632318511000,
-    start_time: 1632318510,
-    end_time: 1632318528,
-    from: 440000000001,
-    direction: 'inbound',
-    duration: 13,
-    extra_params: "{ 'Name': 'Akil', 'ID':8915726 }",
-    cmiuuid,
-    call_rate: '0.450000',
-    balance: '878.900000',
-    conversation_uuid: 'c62abd10-1bab-11ec-8e24-ddb7c33510ad',
-    answer_time: 1632318515,
-    leg: 'a',
-    status: 'answered'
-  })
+  return JSON.stringify({ ...seed, cmiuuid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` })
 }
 
 /** The dedupe key the core gives {@link cdrBody}(n). */
 export const cdrKey = (n: number): string =>
   `cdr:${APP_ID}:inbound:answered:a:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
-
-export const silentLogger: Logger = { debug () {}, info () {}, warn () {}, error () {} }
 
 /** One POST as an adapter hands it to the core. */
 export async function deliver (receiver: Receiver, body: string): Promise<WebhookResponse> {

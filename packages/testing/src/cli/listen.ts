@@ -5,7 +5,7 @@ import { createServer } from 'node:http'
 import { parseArgs } from 'node:util'
 import {
   createReceiver, MemoryIdempotencyStore,
-  type ClaimResult, type InvalidInfo, type Logger, type Notification
+  type ClaimResult, type InvalidInfo, type Logger, type Notification, type Receiver
 } from '@piopiy-webhooks/core'
 import { callbackOf, colorEnabled, createStyle, describeNotification, formatRecord, paintStatus, type Style } from '../format.js'
 import { type CliIo, errorText, EXIT_OK, HELP_OPTION, helped, shorten, UsageError } from './common.js'
@@ -47,31 +47,7 @@ export async function listenCommand (args: readonly string[], io: CliIo): Promis
   const style = createStyle(colorEnabled(io.stdout, io.env))
 
   const seen = new AsyncLocalStorage<Seen>()
-  /** The in-memory store, telling `listen` which key each request claimed and what it found. */
-  class WatchedStore extends MemoryIdempotencyStore {
-    override async claim (key: string, ttlMs: number): Promise<ClaimResult> {
-      const result = await super.claim(key, ttlMs)
-      Object.assign(seen.getStore() as Seen, { key, claim: result })
-      return result
-    }
-  }
-  const note = (obj: unknown, msg?: string): void => { io.stderr.write(`${style.dim(`note: ${msg ?? String(obj)}`)}\n`) }
-  const quiet = (): void => {}
-  const logger: Logger = { debug: quiet, info: quiet, warn: note, error: note }
-  let receiver
-  try {
-    receiver = createReceiver({
-      ...(values.path === undefined ? {} : { path: values.path }),
-      ...(values.token === undefined ? {} : { auth: { token: values.token } }),
-      idempotency: new WatchedStore(),
-      logger,
-      onNotification: (n) => { (seen.getStore() as Seen).notification = n },
-      onInvalid: (info) => { (seen.getStore() as Seen).invalid = info }
-    })
-  } catch (err) {
-    // createReceiver only throws for bad options (PiopiyWebhookError INVALID_OPTIONS)
-    throw new UsageError(errorText(err))
-  }
+  const receiver = listeningReceiver(values, io, style, seen)
 
   const server = createServer((req, res) => {
     const state: Seen = {}
@@ -98,6 +74,34 @@ export async function listenCommand (args: readonly string[], io: CliIo): Promis
   await new Promise(resolve => server.close(resolve))
   io.stdout.write('stopped.\n')
   return EXIT_OK
+}
+
+/** The receiver `listen` runs: it notes in `seen` what happened to each request (its notification, rejection, claim). */
+function listeningReceiver (values: { path?: string | undefined, token?: string | undefined }, io: CliIo, style: Style, seen: AsyncLocalStorage<Seen>): Receiver {
+  /** The in-memory store, telling `listen` which key each request claimed and what it found. */
+  class ClaimReportingStore extends MemoryIdempotencyStore {
+    override async claim (key: string, ttlMs: number): Promise<ClaimResult> {
+      const result = await super.claim(key, ttlMs)
+      Object.assign(seen.getStore() as Seen, { key, claim: result })
+      return result
+    }
+  }
+  const note = (obj: unknown, msg?: string): void => { io.stderr.write(`${style.dim(`note: ${msg ?? String(obj)}`)}\n`) }
+  const quiet = (): void => {}
+  const logger: Logger = { debug: quiet, info: quiet, warn: note, error: note }
+  try {
+    return createReceiver({
+      ...(values.path === undefined ? {} : { path: values.path }),
+      ...(values.token === undefined ? {} : { auth: { token: values.token } }),
+      idempotency: new ClaimReportingStore(),
+      logger,
+      onNotification: (n) => { (seen.getStore() as Seen).notification = n },
+      onInvalid: (info) => { (seen.getStore() as Seen).invalid = info }
+    })
+  } catch (err) {
+    // createReceiver only throws for bad options (PiopiyWebhookError INVALID_OPTIONS)
+    throw new UsageError(errorText(err))
+  }
 }
 
 /** The lines `listen` prints for one request. */
