@@ -64,15 +64,15 @@ class WatchedStore implements IdempotencyStore {
     this.waiters.get(event)?.resolve()
   }
 
-  async claim (key: string, ttlMs: number): Promise<ClaimResult> {
+  async claim (key: string, ttlMs: number, owner: string): Promise<ClaimResult> {
     await this.beforeClaim(++this.claims)
-    const result = await this.inner.claim(key, ttlMs)
+    const result = await this.inner.claim(key, ttlMs, owner)
     this.note(`claim:${result}`)
     return result
   }
 
-  async complete (key: string): Promise<void> { await this.inner.complete(key); this.note('complete') }
-  async release (key: string): Promise<void> { await this.inner.release(key); this.note('release') }
+  async complete (key: string, owner: string): Promise<void> { await this.inner.complete(key, owner); this.note('complete') }
+  async release (key: string, owner: string): Promise<void> { await this.inner.release(key, owner); this.note('release') }
 }
 
 interface Answer { status: number, headers: globalThis.Headers, text: string }

@@ -6,6 +6,7 @@
 import { type CallbackTable, invoke, TIMED_OUT, within } from './callbacks.js'
 import { failure, type PiopiyWebhookError } from './errors.js'
 import type { IdempotencyStore } from './idempotency.js'
+import { holdLease, ownerTokens } from './lease.js'
 import type { Notification } from './records.js'
 import type { CallbackContext, ReceiverOptions } from './types.js'
 
@@ -18,26 +19,32 @@ export type Outcome = 'processed' | 'duplicate' | 'busy' | PiopiyWebhookError
 export interface DeliveryOptions {
   store: IdempotencyStore | undefined
   handlerTimeoutMs: number
+  /** How long a claim holds without renewal; renewed every third of it while the callbacks run. */
+  leaseMs: number
   callbacksFor: CallbackTable
   onError: ReceiverOptions['onError']
 }
+
+/** A claim this process holds: its store, its owner token, and the renewal of its lease to stop. */
+interface Claim { store: IdempotencyStore, owner: string, stopLease: () => void }
 
 export class Delivery {
   readonly #store: IdempotencyStore | undefined
   readonly #timeoutMs: number
   readonly #callbacksFor: CallbackTable
   readonly #onError: ReceiverOptions['onError']
-  /** An in-flight claim is a lease: if this process dies, another copy may run after it. */
+  /** An in-flight claim is a lease, renewed while its callbacks run: if this process dies, another copy may run after it. */
   readonly #leaseMs: number
+  readonly #nextOwner = ownerTokens()
   /** Outcomes of copies being processed here, so that a concurrent duplicate waits and ends the same. */
   readonly #inFlight = new Map<string, Promise<Outcome>>()
 
-  constructor ({ store, handlerTimeoutMs, callbacksFor, onError }: DeliveryOptions) {
+  constructor ({ store, handlerTimeoutMs, leaseMs, callbacksFor, onError }: DeliveryOptions) {
     this.#store = store
     this.#timeoutMs = handlerTimeoutMs
     this.#callbacksFor = callbacksFor
     this.#onError = onError
-    this.#leaseMs = Math.max(handlerTimeoutMs * 6, 60_000)
+    this.#leaseMs = leaseMs
   }
 
   /** Delivers `n` once per key: a copy already processed, or in flight here, does not run the callbacks again. */
@@ -49,15 +56,16 @@ export class Delivery {
 
   async #claimAndRun (store: IdempotencyStore, n: Notification, ctx: CallbackContext): Promise<Outcome> {
     let claim
+    const owner = this.#nextOwner()
     try {
-      claim = await store.claim(ctx.key, this.#leaseMs)
+      claim = await store.claim(ctx.key, this.#leaseMs, owner)
     } catch (err) {
       return await this.#report(failure('STORE_FAILED', 503, `idempotency store failed to claim ${ctx.key}`, err), ctx)
     }
     if (claim === 'done') return 'duplicate'
     // in flight here: wait for it and end the same; in flight in another process: ask for a retry later
     if (claim === 'in-flight') return await (this.#inFlight.get(ctx.key) ?? 'busy')
-    const outcome = this.#run(n, ctx, store)
+    const outcome = this.#run(n, ctx, { store, owner, stopLease: holdLease(store, ctx.key, owner, this.#leaseMs, ctx.log) })
     this.#inFlight.set(ctx.key, outcome)
     try {
       return await outcome
@@ -67,7 +75,7 @@ export class Delivery {
   }
 
   /** Runs the callbacks and settles the claim `claimedIn` holds (none when dedupe is off). */
-  async #run (n: Notification, ctx: CallbackContext, claimedIn: IdempotencyStore | undefined): Promise<Outcome> {
+  async #run (n: Notification, ctx: CallbackContext, claimedIn: Claim | undefined): Promise<Outcome> {
     let running: Promise<void> | undefined
     try {
       running = invoke(this.#callbacksFor(n), n, ctx)
@@ -83,22 +91,23 @@ export class Delivery {
     return 'processed'
   }
 
-  async #failed (err: PiopiyWebhookError, ctx: CallbackContext, claimedIn: IdempotencyStore | undefined): Promise<Outcome> {
+  async #failed (err: PiopiyWebhookError, ctx: CallbackContext, claimedIn: Claim | undefined): Promise<Outcome> {
     await this.#settle(ctx, claimedIn, false)
     return await this.#report(err, ctx)
   }
 
   /** Keeps the claim until the callbacks settle, then completes it or gives it back for the next retry. */
-  async #timedOut (running: Promise<void>, ctx: CallbackContext, claimedIn: IdempotencyStore | undefined): Promise<Outcome> {
+  async #timedOut (running: Promise<void>, ctx: CallbackContext, claimedIn: Claim | undefined): Promise<Outcome> {
     running.then(async () => { await this.#settle(ctx, claimedIn, true) }, async (err: unknown) => { await this.#failed(err as PiopiyWebhookError, ctx, claimedIn) })
     return await this.#report(failure('CALLBACK_TIMEOUT', 503, `callbacks still running after handlerTimeoutMs (${this.#timeoutMs} ms) for ${ctx.key}`), ctx)
   }
 
   /** Completes (`ok`) or releases the claim; a store that fails here is reported, the outcome stays. */
-  async #settle (ctx: CallbackContext, claimedIn: IdempotencyStore | undefined, ok: boolean): Promise<void> {
+  async #settle (ctx: CallbackContext, claimedIn: Claim | undefined, ok: boolean): Promise<void> {
     if (claimedIn === undefined) return
     try {
-      await (ok ? claimedIn.complete(ctx.key) : claimedIn.release(ctx.key))
+      claimedIn.stopLease()
+      await (ok ? claimedIn.store.complete(ctx.key, claimedIn.owner) : claimedIn.store.release(ctx.key, claimedIn.owner))
     } catch (err) {
       await this.#report(failure('STORE_FAILED', 503, `idempotency store failed to ${ok ? 'complete' : 'release'} ${ctx.key}`, err), ctx)
     }

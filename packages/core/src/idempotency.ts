@@ -1,4 +1,5 @@
 import { invalidOptions } from './errors.js'
+import { consoleLogger, type Logger } from './logger.js'
 
 /**
  * What `claim` found:
@@ -9,25 +10,50 @@ import { invalidOptions } from './errors.js'
 export type ClaimResult = 'claimed' | 'done' | 'in-flight'
 
 /**
- * Where the receiver remembers which notifications it has processed. All methods are async,
- * so a store may live in another process (see `@piopiy-webhooks/redis`).
+ * Where the receiver remembers which notifications it has processed. All methods are async, so a
+ * store may live in another process (see `@piopiy-webhooks/redis`).
+ *
+ * The contract, for store authors (the shared store-contract suite of `packages/contract-tests`
+ * checks it, `runStoreContract`): a key is **free**, **claimed** by one owner until its lease
+ * expires, or **done** until the store's retention time passes.
+ * - Every claim has an **owner**: a token the receiver makes unique per claim (never `'done'`).
+ *   A key's state may only be changed by the owner of its claim, with one exception: `complete`.
+ * - `release` and `renew` act only while `owner` still holds the key; a late call from a claim that
+ *   expired and was taken over by a newer one changes nothing, and nothing ever turns `done` back.
+ * - `complete` marks the key done unless it is done already (a done marker is never overwritten,
+ *   nor its retention extended), even if a newer claim took it over: the notification *was*
+ *   processed, so no further copy may run. It can only prevent runs, never cause one.
+ * - Each method is atomic with respect to the others (a compare-and-act), across every process that
+ *   shares the store.
  */
 export interface IdempotencyStore {
   /**
-   * Atomically claims `key`. The claim is a lease of `ttlMs`: if it is neither completed nor
-   * released by then (the process died), the key becomes claimable again.
+   * Atomically claims `key` for `owner`, if it is free (or its previous claim expired). The claim is
+   * a lease of `ttlMs`: if it is neither completed, released nor renewed by then (the process died),
+   * the key becomes claimable again.
    */
-  claim (key: string, ttlMs: number): Promise<ClaimResult>
-  /** Marks a claimed key as processed; later claims answer `'done'` for the store's retention time. */
-  complete (key: string): Promise<void>
-  /** Gives a claimed key back, so that the next copy (the platform's retry) is processed. */
-  release (key: string): Promise<void>
+  claim (key: string, ttlMs: number, owner: string): Promise<ClaimResult>
+  /** Marks `key` as processed: later claims answer `'done'` for the store's retention time (see the contract above). */
+  complete (key: string, owner: string): Promise<void>
+  /** Gives `key` back, if `owner` still holds it, so that the next copy (the platform's retry) is processed. */
+  release (key: string, owner: string): Promise<void>
+  /**
+   * Extends the lease of `owner`'s claim to `ttlMs` from now; resolves `false` (and changes nothing)
+   * when `owner` no longer holds the key (it expired, was taken over, completed or released). The
+   * receiver calls it while a callback runs, so a slow callback keeps its claim. Optional: a store
+   * without it keeps working, but a callback that outlives its lease may then run again beside itself.
+   */
+  renew? (key: string, owner: string, ttlMs: number): Promise<boolean>
+  /** Optional: the receiver hands the store its logger at start-up, for warnings such as forced evictions. */
+  useLogger? (logger: Logger): void
 }
 
 /** Options of {@link MemoryIdempotencyStore}. */
 export interface MemoryIdempotencyStoreOptions {
   /**
-   * Most keys kept; past it the key claimed longest ago is forgotten.
+   * Most keys kept. Past it, expired keys go first, then the completed key that will expire first,
+   * with a warning (at most one a minute) when that key was still younger than `ttlMs`. A claim whose
+   * callback is running is never forgotten: the store holds more keys than this while they all are.
    * @default 100000
    */
   maxKeys?: number
@@ -39,24 +65,35 @@ export interface MemoryIdempotencyStoreOptions {
   ttlMs?: number
 }
 
+interface Claim { readonly owner: string, expires: number }
+
+/** Between two warnings about forgotten live keys, in ms. */
+const WARN_EVERY_MS = 60_000
+
 /**
- * The default store: in-process, bounded (`maxKeys`, the key claimed longest ago forgotten first), with expiry.
- * One entry costs a key string plus one small integer: in-flight claims are stored as the negative
- * of their expiry, completed keys as the positive, both in ms since the store was created (a small
- * integer that V8 keeps unboxed for the first 12 days, and still works after).
+ * The default store: in-process, bounded by `maxKeys`, with expiry. A completed key costs a key string
+ * plus one small integer (its expiry in ms since the store was created, which V8 keeps unboxed for the
+ * first 12 days, and still works after); claims in flight, a few at a time, are kept apart with their owner.
  */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly maxKeys: number
   readonly ttlMs: number
-  readonly #entries = new Map<string, number>()
+  /** Completed keys in the order they were completed, which is the order they expire in (one `ttlMs` for all). */
+  readonly #done = new Map<string, number>()
+  readonly #claims = new Map<string, Claim>()
   /**
-   * Walks the keys oldest first, kept across evictions. `keys().next()` on a fresh iterator would step
+   * Walks the done keys oldest first, kept across evictions. `keys().next()` on a fresh iterator would step
    * over every slot deleted since V8 last rehashed the table (each re-insert leaves one), which made an
    * eviction cost tens of µs once the store was full; a live iterator only steps over the new ones.
    */
   #oldest: Iterator<string> | undefined
   readonly #origin: number
   readonly #now: () => number
+  #logger: Logger = consoleLogger
+  #forgotten = 0
+  #warnedAt = Number.NEGATIVE_INFINITY
+  /** No claim expires before this (a lower bound): no sweep of the claims is needed until then. */
+  #claimsExpireBy = Number.POSITIVE_INFINITY
 
   constructor (options: MemoryIdempotencyStoreOptions & { now?: () => number } = {}) {
     const { maxKeys = 100_000, ttlMs = 3_600_000, now = Date.now } = options
@@ -65,46 +102,89 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.maxKeys = maxKeys
     this.ttlMs = ttlMs
     this.#now = now
-    this.#origin = now() - 1 // keeps the clock positive, so the sign can carry the state
+    this.#origin = now()
   }
 
   /** Number of keys held (expired ones included until they are touched or evicted). */
-  get size (): number { return this.#entries.size }
+  get size (): number { return this.#done.size + this.#claims.size }
 
-  async claim (key: string, ttlMs: number): Promise<ClaimResult> {
+  useLogger (logger: Logger): void { this.#logger = logger }
+
+  async claim (key: string, ttlMs: number, owner: string): Promise<ClaimResult> {
     const now = this.#clock()
-    const entry = this.#entries.get(key)
-    if (entry !== undefined) {
-      if (Math.abs(entry) > now) return entry > 0 ? 'done' : 'in-flight'
-      this.#entries.delete(key) // expired: claimed again below, as the newest key
+    const done = this.#done.get(key)
+    if (done !== undefined) {
+      if (done > now) return 'done'
+      this.#done.delete(key)
     }
-    this.#set(key, -(now + ttlMs))
+    const held = this.#claims.get(key)
+    if (held !== undefined && held.expires > now) return 'in-flight'
+    this.#claims.set(key, { owner, expires: now + ttlMs }) // a dead claim (its lease ran out) is taken over
+    this.#claimsExpireBy = Math.min(this.#claimsExpireBy, now + ttlMs)
+    this.#evict(now)
     return 'claimed'
   }
 
-  /** Updates the key in place (its place in the eviction order is its claim's) or adds it. */
-  async complete (key: string): Promise<void> {
-    this.#set(key, this.#clock() + this.ttlMs)
+  async complete (key: string, _owner: string): Promise<void> {
+    const now = this.#clock()
+    const done = this.#done.get(key)
+    if (done !== undefined) {
+      if (done > now) return // never overwrite a done marker
+      this.#done.delete(key) // expired: added again below, as the newest
+    }
+    this.#claims.delete(key) // its own claim, or a newer one that the done marker supersedes
+    this.#done.set(key, now + this.ttlMs)
+    this.#evict(now)
   }
 
-  async release (key: string): Promise<void> {
-    this.#entries.delete(key)
+  async release (key: string, owner: string): Promise<void> {
+    if (this.#claims.get(key)?.owner === owner) this.#claims.delete(key)
+  }
+
+  async renew (key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = this.#clock()
+    const held = this.#claims.get(key)
+    if (held === undefined || held.owner !== owner || held.expires <= now) return false
+    held.expires = now + ttlMs
+    return true
   }
 
   #clock (): number { return this.#now() - this.#origin }
 
-  /**
-   * `Map.set` updates a present key where it is and appends a new one; no delete before it, since every
-   * delete leaves a hole that V8 only clears by rehashing the whole table.
-   */
-  #set (key: string, value: number): void {
-    const entries = this.#entries
-    entries.set(key, value)
-    if (entries.size > this.maxKeys) {
-      // every key the iterator has passed was deleted, and keys are only ever added at the end: its next
-      // key is the oldest one, and it never runs out while the store is over maxKeys
-      this.#oldest ??= entries.keys()
-      entries.delete(this.#oldest.next().value as string)
+  /** Forgets keys while over maxKeys: expired ones first, then the done key expiring first; never a live claim. */
+  #evict (now: number): void {
+    const done = this.#done
+    while (done.size + this.#claims.size > this.maxKeys) {
+      if (this.#claimsExpireBy <= now && this.#sweepClaims(now)) continue
+      if (done.size === 0) return // only live claims left: kept, over maxKeys
+      // every done key the iterator has passed was deleted, and done keys are only ever added at the end:
+      // its next key is the oldest one, and it never runs out while a done key is left
+      const key = (this.#oldest ??= done.keys()).next().value as string
+      const expires = done.get(key) as number
+      done.delete(key)
+      if (expires > now) this.#warn(now)
     }
+  }
+
+  /** Deletes the expired claims and tells whether there was any; sets the earliest expiry of those left. */
+  #sweepClaims (now: number): boolean {
+    const before = this.#claims.size
+    let earliest = Number.POSITIVE_INFINITY
+    for (const [key, claim] of this.#claims) {
+      if (claim.expires <= now) this.#claims.delete(key)
+      else earliest = Math.min(earliest, claim.expires)
+    }
+    this.#claimsExpireBy = earliest
+    return this.#claims.size < before
+  }
+
+  #warn (now: number): void {
+    this.#forgotten++
+    if (now - this.#warnedAt < WARN_EVERY_MS) return
+    this.#logger.warn({ forgotten: this.#forgotten, maxKeys: this.maxKeys, ttlMs: this.ttlMs },
+      `[@piopiy-webhooks/core] MemoryIdempotencyStore: forgot ${this.#forgotten} completed key(s) younger than ttlMs to stay within maxKeys (${this.maxKeys}); ` +
+      'a platform retry of one of them would run its callbacks again. Raise maxKeys, or use the Redis store (@piopiy-webhooks/redis).')
+    this.#forgotten = 0
+    this.#warnedAt = now
   }
 }

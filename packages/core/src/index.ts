@@ -1,6 +1,6 @@
 export { createReceiver } from './receiver.js'
 export { parseNotification, type ParseResult } from './parse.js'
-export { dedupeKey } from './normalize.js'
+export { dedupeKey } from './dedupe-key.js'
 export { PiopiyWebhookError, type PiopiyWebhookErrorCode } from './errors.js'
 export { consoleLogger, silentLogger, type Logger } from './logger.js'
 export { MemoryIdempotencyStore, type ClaimResult, type IdempotencyStore, type MemoryIdempotencyStoreOptions } from './idempotency.js'

@@ -153,10 +153,3 @@ export function normalize (kind: NotificationKind, payload: Wire): Notification 
     default: return unknown(payload as UnknownPayload)
   }
 }
-
-/** The dedupe key: `${kind}:${appId}:${direction}:${status}:${leg}:${cmiuuid}` (legs and kinds differ). */
-export function dedupeKey (n: Notification): string {
-  // join builds one flat string; a template literal builds a tree of ~10 cons strings that the memory store
-  // would keep for the key's lifetime (bench/memory.mjs: 794 → 147 bytes per key at 1 M keys)
-  return [n.kind, n.appId ?? '-', n.direction ?? '-', n.status ?? '-', n.leg ?? '-', n.cmiuuid].join(':')
-}

@@ -10,7 +10,7 @@ const CALLBACK_OPTIONS = {
   onCallEvent: true, onStreamEvent: true, onNotification: true, onInvalid: true, onError: true
 } as const satisfies Record<CallbackName, true>
 const OTHER_OPTIONS = {
-  path: true, idempotency: true, bodyLimit: true, handlerTimeoutMs: true, auth: true, logger: true
+  path: true, idempotency: true, bodyLimit: true, handlerTimeoutMs: true, leaseMs: true, auth: true, logger: true
 } as const satisfies Record<Exclude<keyof ReceiverOptions, CallbackName>, true>
 const AUTH_OPTIONS = { token: true, basic: true, allowIps: true, trustProxy: true, appIds: true } as const satisfies Record<keyof AuthOptions, true>
 
@@ -64,6 +64,7 @@ export function resolveOptions (options: ReceiverOptions = {}): ResolvedOptions 
   if (typeof path !== 'string' || !path.startsWith('/') || path.includes('?')) invalidOptions(`path must be a string starting with '/' (got ${String(path)})`)
   if (!isPositive(bodyLimit) || !Number.isInteger(bodyLimit)) invalidOptions('bodyLimit must be a positive integer (bytes)')
   if (!isPositive(handlerTimeoutMs)) invalidOptions('handlerTimeoutMs must be a positive number (ms)')
+  if (options.leaseMs !== undefined && !isPositive(options.leaseMs)) invalidOptions('leaseMs must be a positive number (ms)')
   if (idempotency !== undefined && idempotency !== false &&
     !(typeof idempotency === 'object' && idempotency !== null && ['claim', 'complete', 'release'].every(m => typeof (idempotency as unknown as Record<string, unknown>)[m] === 'function'))) {
     invalidOptions('idempotency must be false or an IdempotencyStore (claim, complete, release)')

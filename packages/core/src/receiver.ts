@@ -10,7 +10,7 @@ import { callbackTable } from './callbacks.js'
 import { Delivery } from './delivery.js'
 import { acceptsContentType, joinedHeader } from './headers.js'
 import type { Logger } from './logger.js'
-import { dedupeKey } from './normalize.js'
+import { dedupeKey } from './dedupe-key.js'
 import { type ResolvedOptions, resolveOptions } from './options.js'
 import { parseNotification } from './parse.js'
 import type { InvalidInfo, Receiver, ReceiverOptions, WebhookRequest, WebhookResponse } from './types.js'
@@ -21,13 +21,20 @@ interface Setup { opts: ResolvedOptions, auth: Authenticator, delivery: Delivery
 const NO_AUTH_WARNING = '[@piopiy-webhooks/core] no auth configured: anyone who learns the webhook URL can post fake CDRs. ' +
   'Put a secret token in the URL you set in the PIOPIY dashboard and pass auth: { token } (see docs/security.md).'
 
+const noRenewWarning = (leaseMs: number): string => '[@piopiy-webhooks/core] the idempotency store has no renew(): a callback that runs longer than its lease ' +
+  `(${leaseMs} ms) may be run again beside itself by the next copy (see IdempotencyStore in docs/configuration.md).`
+
 /** Creates the receiver that adapters call; options are checked here, at start-up. */
 export function createReceiver (options: ReceiverOptions = {}): Receiver {
   const opts = resolveOptions(options)
   const auth = createAuthenticator(opts.auth)
   if (!auth.configured) opts.logger.warn(NO_AUTH_WARNING)
-  const { idempotency: store, handlerTimeoutMs, onError } = opts
-  const setup: Setup = { opts, auth, delivery: new Delivery({ store, handlerTimeoutMs, callbacksFor: callbackTable(opts), onError }) }
+  const { idempotency: store, handlerTimeoutMs, onError, logger } = opts
+  /** An in-flight claim is a lease, renewed while its callbacks run: if this process dies, another copy may run after it. */
+  const leaseMs = opts.leaseMs ?? Math.max(handlerTimeoutMs * 6, 60_000)
+  store?.useLogger?.(logger)
+  if (store !== undefined && store.renew === undefined) logger.warn(noRenewWarning(leaseMs))
+  const setup: Setup = { opts, auth, delivery: new Delivery({ store, handlerTimeoutMs, leaseMs, callbacksFor: callbackTable(opts), onError }) }
   return {
     path: opts.path,
     matches: candidate => isRoute(opts.path, candidate),

@@ -115,6 +115,12 @@ export interface ReceiverOptions {
    * @default 10000
    */
   handlerTimeoutMs?: number
+  /**
+   * How long a dedupe claim holds, in ms, unless renewed: the receiver renews it every third of this
+   * while the callbacks run, so only a crashed process lets it lapse (a later copy may then run them).
+   * @default max(6 × handlerTimeoutMs, 60000)
+   */
+  leaseMs?: number
   /** Authentication; without it the receiver warns once at start-up. */
   auth?: AuthOptions
   /**

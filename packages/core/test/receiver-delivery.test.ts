@@ -132,19 +132,19 @@ class FlakyStore implements IdempotencyStore {
   readonly inner = new MemoryIdempotencyStore()
   failing = new Set<string>()
   answer: ClaimResult | undefined
-  async claim (key: string, ttlMs: number): Promise<ClaimResult> {
+  async claim (key: string, ttlMs: number, owner: string): Promise<ClaimResult> {
     if (this.failing.has('claim')) throw new Error('store down')
-    return this.answer ?? await this.inner.claim(key, ttlMs)
+    return this.answer ?? await this.inner.claim(key, ttlMs, owner)
   }
 
-  async complete (key: string): Promise<void> {
+  async complete (key: string, owner: string): Promise<void> {
     if (this.failing.has('complete')) throw new Error('store down')
-    await this.inner.complete(key)
+    await this.inner.complete(key, owner)
   }
 
-  async release (key: string): Promise<void> {
+  async release (key: string, owner: string): Promise<void> {
     if (this.failing.has('release')) throw new Error('store down')
-    await this.inner.release(key)
+    await this.inner.release(key, owner)
   }
 }
 

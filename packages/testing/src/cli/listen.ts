@@ -80,8 +80,8 @@ export async function listenCommand (args: readonly string[], io: CliIo): Promis
 function listeningReceiver (values: { path?: string | undefined, token?: string | undefined }, io: CliIo, style: Style, seen: AsyncLocalStorage<Seen>): Receiver {
   /** The in-memory store, telling `listen` which key each request claimed and what it found. */
   class ClaimReportingStore extends MemoryIdempotencyStore {
-    override async claim (key: string, ttlMs: number): Promise<ClaimResult> {
-      const result = await super.claim(key, ttlMs)
+    override async claim (key: string, ttlMs: number, owner: string): Promise<ClaimResult> {
+      const result = await super.claim(key, ttlMs, owner)
       Object.assign(seen.getStore() as Seen, { key, claim: result })
       return result
     }

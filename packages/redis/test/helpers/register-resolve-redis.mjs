@@ -1,0 +1,2 @@
+import { register } from 'node:module'
+register('./resolve-redis.mjs', import.meta.url)
