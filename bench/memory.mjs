@@ -19,8 +19,8 @@ const started = performance.now()
 const cdr = { kind: 'cdr', appId: 2222222, direction: 'inbound', status: 'answered', leg: 'a' }
 for (let i = 0; i < keys; i++) {
   const key = dedupeKey({ ...cdr, cmiuuid: randomUUID() })
-  await store.claim(key, 60_000)
-  await store.complete(key)
+  await store.claim(key, 60_000, 'bench:1')
+  await store.complete(key, 'bench:1')
   if ((i + 1) % 250_000 === 0) progress(`memory ${(i + 1).toLocaleString('en-US')} keys`)
 }
 const fillMs = performance.now() - started
