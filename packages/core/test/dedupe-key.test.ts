@@ -8,7 +8,8 @@ import t from 'tap'
 import { dedupeKey } from '../src/dedupe-key.js'
 import type { Notification } from '../src/records.js'
 import { createReceiver } from '../src/receiver.js'
-import { post, silent } from './helpers.js'
+import { post } from './helpers.js'
+import { silentLogger as silent } from '../src/index.js'
 
 type KeyFields = Pick<Notification, 'kind' | 'cmiuuid'> & { appId?: number, direction?: string, status?: string, leg?: string }
 const FIELDS = ['appId', 'direction', 'status', 'leg'] as const

@@ -7,7 +7,8 @@ import t from 'tap'
 import { MemoryIdempotencyStore, type ClaimResult, type IdempotencyStore } from '../src/idempotency.js'
 import { createReceiver } from '../src/receiver.js'
 import type { ReceiverOptions } from '../src/types.js'
-import { deferred, json, post, recordingLogger, seedCdr, silent } from './helpers.js'
+import { deferred, json, post, recordingLogger, seedCdr } from './helpers.js'
+import { silentLogger as silent } from '../src/index.js'
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 type Clock = ReturnType<typeof FakeTimers.install>
