@@ -8,7 +8,7 @@
 import type { CallEventPayload, CdrPayload, KindCallbackName, StreamEventPayload } from '@piopiy-webhooks/core'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { moduleDir } from './module-dir.js'
+import { packageRoot } from './package-root.js'
 
 /** What is known about one documented sample. */
 export interface SampleInfo {
@@ -61,11 +61,8 @@ interface PayloadOfKind { cdr: CdrPayload, event: CallEventPayload, stream: Stre
 /** The documented payloads by name, each typed as the payload of its kind. */
 export type Samples = { readonly [N in SampleName]: Readonly<PayloadOfKind[typeof KINDS[N]]> }
 
-/**
- * The folder of the sample files: the package's `samples/`, beside `src/` (run from the sources) or
- * two levels above `dist/esm/` and `dist/commonjs/` (the build).
- */
-export const samplesFolder: string = ['..', '../..'].map(up => join(moduleDir, up, 'samples')).find(dir => existsSync(dir)) as string
+/** The folder of the sample files: the package's `samples/`. */
+const samplesFolder = join(packageRoot, 'samples')
 
 /** One sample's payload: the `json` of its file, in `documented/` if the docs print it, else in `variants/`. */
 function readSample (name: SampleName): object {
