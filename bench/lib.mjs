@@ -4,10 +4,11 @@ import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
-export const SEED_PATH = fileURLToPath(new URL('../packages/core/test/seed-cdr.json', import.meta.url))
-/** The seed CDR exactly as stored (pretty-printed JSON). */
-export const SEED_BYTES = readFileSync(SEED_PATH)
-export const SEED_TEXT = SEED_BYTES.toString('utf8')
+/** The seed CDR: the documented inbound answered sample, in the repository's one folder of samples. */
+export const SEED_PATH = fileURLToPath(new URL('../packages/testing/samples/documented/piopiy.cdr.inbound.answered.leg-a.legacy.json', import.meta.url))
+/** The seed CDR's payload as pretty-printed JSON (2-space indent, final newline). */
+export const SEED_TEXT = `${JSON.stringify(JSON.parse(readFileSync(SEED_PATH, 'utf8')).json, null, 2)}\n`
+export const SEED_BYTES = Buffer.from(SEED_TEXT)
 
 /** The four documented `extra_params` styles (platform/fields.md), verbatim from the samples. */
 export const EXTRA_PARAMS_STYLES = {

@@ -102,7 +102,7 @@ function httpSection (http) {
   lines.push('## HTTP: adapter vs the same framework\'s bare JSON route', '')
   lines.push(`autocannon on 127.0.0.1, ${s.connections} connections, no pipelining; each server in its own child process, one at a time${s.pin ? ' (servers pinned to CPU 1 with `taskset`, autocannon on CPU 0)' : ''}; ` +
     `${s.rounds} rounds of ${s.duration} s after a ${s.warmup} s warm-up on the same process; every round runs every configuration once, bare and adapter back to back; the table shows medians. ` +
-    'Every request is the seed CDR (`packages/core/test/seed-cdr.json`) with a fresh `cmiuuid`, for the bare routes too, so the load generator does the same work for all; ' +
+    'Every request is the seed CDR (the documented sample `packages/testing/samples/documented/piopiy.cdr.inbound.answered.leg-a.legacy.json`) with a fresh `cmiuuid`, for the bare routes too, so the load generator does the same work for all; ' +
     'the adapters run with their defaults (dedupe on, in-memory store) and an `async` `onInboundAnswered`. The *duplicate* run sends one `cmiuuid` throughout, so all requests but the first are answered as duplicates.', '')
   lines.push('| framework | bare req/s | adapter req/s | **adapter / bare** | target | duplicate req/s | duplicate / bare | server CPU per request, bare → adapter | p99 latency, bare → adapter |')
   lines.push('|---|---:|---:|---:|---|---:|---:|---:|---:|')

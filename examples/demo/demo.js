@@ -8,9 +8,9 @@ import { parseArgs } from 'node:util'
 import Fastify from 'fastify'
 import { MemoryIdempotencyStore } from '@piopiy-webhooks/core'
 import { piopiyPlugin } from '@piopiy-webhooks/fastify'
-import {
-  alignRows, colorEnabled, createStyle, describeNotification, inboundAnsweredCdr, paintStatus, recordRows, samples, send
-} from '@piopiy-webhooks/testing'
+import { inboundAnsweredCdr, samples, send } from '@piopiy-webhooks/testing'
+// the CLI's terminal formatting, from the sources: it is not part of the package's public API
+import { alignRows, colorEnabled, createStyle, describeNotification, paintStatus, recordRows } from '../../packages/testing/src/format.js'
 
 const HELP = `Usage: npm run demo [-- --serve] [-- --port <port>]
 

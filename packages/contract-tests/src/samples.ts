@@ -1,5 +1,6 @@
 /**
- * The documented PIOPIY samples (shared/platform/samples/*.json), loaded for tests: each file's
+ * The documented PIOPIY samples (packages/testing/samples/documented/*.json, the repository's one copy
+ * of them), loaded for tests: each file's
  * strict-JSON `json` form, and the one callback its name says it must reach.
  */
 import type { KindCallbackName } from '@piopiy-webhooks/core'
@@ -28,8 +29,8 @@ export function findRepoRoot (from: string = process.cwd()): string {
   }
 }
 
-/** Where the samples live: `../shared/platform/samples` beside the repository root. */
-export const samplesDir = (root: string = findRepoRoot()): string => resolve(root, '..', 'shared', 'platform', 'samples')
+/** Where the documented samples live: `packages/testing/samples/documented` in the repository. */
+export const samplesDir = (root: string = findRepoRoot()): string => resolve(root, 'packages', 'testing', 'samples', 'documented')
 
 /** The callback a sample named `<source>.<cdr|event>.<direction|stream>.<status>…` must reach. */
 export function sampleCallback (name: string): KindCallbackName {

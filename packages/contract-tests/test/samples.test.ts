@@ -11,9 +11,10 @@ t.test('the repo root is the folder whose package.json has workspaces, found fro
   t.throws(() => findRepoRoot(tmpdir()), /no package.json with workspaces/)
 })
 
-t.test('every shared sample loads with its JSON form and the callback its name names', async t => {
+t.test('every documented sample loads with its JSON form and the callback its name names', async t => {
   const samples = loadSamples()
-  t.equal(samplesDir(), resolve(findRepoRoot(), '../shared/platform/samples'))
+  t.equal(samplesDir(), resolve(findRepoRoot(), 'packages/testing/samples/documented'), 'the copy inside the repository')
+  t.equal(samples.length, 10, 'the ten documented samples')
   t.equal(samples.length, readdirSync(samplesDir()).filter(f => f.endsWith('.json')).length)
   for (const sample of samples) t.type(sample.json.cmiuuid, 'string', sample.name)
   t.same(new Set(samples.map(s => s.callback)), new Set(['onInboundAnswered', 'onInboundMissed', 'onOutboundAnswered',

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { Logger } from '../src/logger.js'
+import { payload } from './fixtures/index.js'
 import { parseNotification } from '../src/parse.js'
 import type { Notification } from '../src/records.js'
 import type { Receiver, WebhookRequest, WebhookResponse } from '../src/types.js'
 
-/** The seed CDR: the documented inbound answered CDR (legacy global page). */
-export const seedCdr = (): Record<string, unknown> => JSON.parse(readFileSync(fileURLToPath(new URL('./seed-cdr.json', import.meta.url)), 'utf8'))
+/** The seed CDR: the documented inbound answered CDR (legacy global page), as a fresh object. */
+export const seedCdr = (): Record<string, unknown> => payload('piopiy.cdr.inbound.answered.leg-a.legacy')
 
 export interface LogLine { level: keyof Logger, obj: unknown, msg: string | undefined }
 

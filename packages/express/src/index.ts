@@ -18,6 +18,8 @@ export interface ExpressRequest extends IncomingMessage {
   url: string
   /** What a body parser produced, if one ran. */
   body?: unknown
+  /** Set by Express when the middleware runs as a route handler (`app.post(path, …)`). */
+  route?: unknown
 }
 export type NextFunction = (err?: unknown) => void
 export type PiopiyHandler = (req: ExpressRequest, res: ServerResponse, next: NextFunction) => void
@@ -35,7 +37,8 @@ interface BodyParserError { type?: unknown, body?: unknown }
 
 /**
  * Handles PIOPIY webhooks on `options.path` (`/webhook/cdr` by default) and passes every other
- * request on with `next()`.
+ * request on with `next()`. Mounted on a route (`app.post('/pbx/cdr', piopiyMiddleware(options))`),
+ * it answers that route, whatever `path` says.
  *
  * ```ts
  * app.use(piopiyMiddleware({ auth: { token: process.env.PIOPIY_TOKEN }, onInboundAnswered: record => { … } }))
@@ -43,22 +46,25 @@ interface BodyParserError { type?: unknown, body?: unknown }
  */
 export function piopiyMiddleware (options: PiopiyMiddlewareOptions = {}): PiopiyMiddleware {
   const receiver = createReceiver(options)
+  // on a route, Express has matched the path already: the core sees its own path, with the query (the token)
+  const pathOf = (req: ExpressRequest): string =>
+    req.route === undefined ? req.url : req.url.replace(/^[^?]*/, receiver.path)
   const request = (req: ExpressRequest, body: Omit<WebhookRequest, 'method' | 'path' | 'headers'>): WebhookRequest =>
-    ({ method: req.method as string, path: req.url, headers: req.headers as RequestHeaders, ip: req.socket.remoteAddress, ...body })
+    ({ method: req.method as string, path: pathOf(req), headers: req.headers as RequestHeaders, ip: req.socket.remoteAddress, ...body })
   // receiver.handle() never rejects: every failure is already an answer
   const answer = (res: ServerResponse, pending: Promise<WebhookResponse>): void => {
     void pending.then(({ status, headers, body }) => { res.writeHead(status, headers).end(body) })
   }
 
   const handler: PiopiyHandler = (req, res, next) => {
-    if (!receiver.matches(req.url)) { next(); return }
+    if (!receiver.matches(pathOf(req))) { next(); return }
     // a body parser that ran has read the stream to its end and left what it parsed in req.body
     answer(res, receiver.handle(request(req, req.readableEnded ? { parsedBody: req.body } : { rawBody: req })))
   }
 
   const errorHandler: PiopiyErrorHandler = (err, req, res, next) => {
     const type = (err as BodyParserError).type
-    if (!receiver.matches(req.url) || (type !== 'entity.parse.failed' && type !== 'entity.too.large')) { next(err); return }
+    if (!receiver.matches(pathOf(req)) || (type !== 'entity.parse.failed' && type !== 'entity.too.large')) { next(err); return }
     // malformed JSON: the text as sent (body-parser keeps it) for the core's 400 and onInvalid;
     // over the parser's own limit: the core's 413
     answer(res, receiver.handle(request(req, type === 'entity.too.large'

@@ -7,6 +7,7 @@ import { type CliIo, errorText, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } f
 import { listenCommand, LISTEN_HELP } from './cli/listen.js'
 import { replayCommand, REPLAY_HELP } from './cli/replay.js'
 import { sendCommand, SEND_HELP } from './cli/send.js'
+import { packageVersion } from './package-root.js'
 
 export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIo, type Output } from './cli/common.js'
 export { replayBody } from './cli/replay.js'
@@ -22,6 +23,7 @@ Commands:
 
 Options:
   -h, --help                 show help (also: piopiy-webhooks <command> --help)
+  -v, --version              print the version
 
 Exit codes: 0 every delivery answered 2xx, 1 some did not, 2 usage error.
 `
@@ -49,6 +51,10 @@ export async function main (argv: readonly string[], io: CliIo): Promise<number>
     }
     if (command === '-h' || command === '--help' || command === 'help') {
       io.stdout.write(commandNamed(args[0])?.help ?? HELP)
+      return EXIT_OK
+    }
+    if (command === '-v' || command === '--version') {
+      io.stdout.write(`${packageVersion}\n`)
       return EXIT_OK
     }
     if (found !== undefined) return await found.run(args, io)

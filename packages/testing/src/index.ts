@@ -1,6 +1,6 @@
 /**
- * @piopiy-webhooks/testing: build PIOPIY notifications, post them like the platform does, and the
- * `piopiy-webhooks` CLI (send, listen, replay).
+ * @piopiy-webhooks/testing: build PIOPIY notifications and post them like the platform does. The
+ * `piopiy-webhooks` CLI (send, listen, replay) is this package's bin; its modules are not public API.
  */
 export {
   inboundAnsweredCdr, inboundMissedCdr, outboundAnsweredCdr, outboundMissedCdr, callEvent, streamEvent,
@@ -10,8 +10,3 @@ export { samples, sampleInfo, type SampleInfo, type SampleName } from './samples
 export type { CallbackName, KindCallbackName } from '@piopiy-webhooks/core'
 export { send, encodeBody, type Body, type Delivery, type SendOptions } from './send.js'
 export { newCmiuuid, newRequestId } from './ids.js'
-export {
-  alignRows, callbackOf, colorEnabled, createStyle, describeNotification, formatRecord, paintStatus, recordRows, statusLabel, visibleWidth,
-  type Style
-} from './format.js'
-export { main, type CliIo, type Output } from './cli.js'

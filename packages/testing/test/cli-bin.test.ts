@@ -1,16 +1,41 @@
-import { readFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import t from 'tap'
 import { samples } from '../src/samples.js'
 import { send } from '../src/send.js'
 import { binPath, receiverServer, runNode } from './helpers.js'
 
 t.setTimeout(120_000)
+const run = promisify(execFile)
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string> }
 
 t.test('the package declares the piopiy-webhooks bin, built from src/bin.ts', async t => {
-  t.same(manifest.bin, { 'piopiy-webhooks': './dist/esm/bin.js' })
   t.match(readFileSync(binPath, 'utf8'), /^#!\/usr\/bin\/env node\n/, 'with a shebang')
+})
+
+t.test('the bin entry is a committed file, so that npm links it before anything is built (a fresh clone)', async t => {
+  t.same(manifest.bin, { 'piopiy-webhooks': './bin/piopiy-webhooks.js' })
+  const entry = fileURLToPath(new URL('../bin/piopiy-webhooks.js', import.meta.url))
+  t.match(readFileSync(entry, 'utf8'), /^#!\/usr\/bin\/env node\n/, 'with a shebang')
+  t.ok((statSync(entry).mode & 0o111) !== 0, 'executable')
+  t.notOk(existsSync(fileURLToPath(new URL('../dist/commonjs/bin.js', import.meta.url))), 'no unused CommonJS bin in the build')
+  // plain node, no test loader or coverage: as npx runs it
+  const env = { ...process.env, NODE_OPTIONS: '', _TAPJS_PROCESSINFO_COVERAGE_: '0' }
+  const { stdout } = await run(process.execPath, [entry, '--version'], { env })
+  t.equal(stdout, `${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`, 'it runs the build')
+  // the same file in a package that has no build yet: one clear line, exit 1
+  const bare = await mkdtemp(join(tmpdir(), 'piopiy-bin-'))
+  await mkdir(join(bare, 'bin'))
+  await copyFile(entry, join(bare, 'bin', 'piopiy-webhooks.js'))
+  await writeFile(join(bare, 'package.json'), '{"type":"module"}')
+  const failed = await run(process.execPath, [join(bare, 'bin', 'piopiy-webhooks.js'), '--version'], { env }).catch((err: { code: number, stderr: string }) => err)
+  t.match(failed, { code: 1, stderr: 'piopiy-webhooks: @piopiy-webhooks/testing is not built yet; in a clone of the repository, run `npm run build` first.\n' })
 })
 
 t.test('the real bin: send exits 0 and prints each status', async t => {

@@ -74,6 +74,15 @@ t.test('--path and --token configure the receiver; the URL shown carries the tok
   await listen.io.waitFor(/200 OK.*inbound answered CDR/)
 })
 
+t.test('--token "" (an unset shell variable) warns, and listens without a token', async t => {
+  const listen = await startListen(['--token', ''])
+  t.teardown(listen.stop)
+  t.match(listen.io.err(), /^piopiy-webhooks listen: warning: --token is empty \(an unset shell variable\?\); receiving without a token\n/)
+  t.match(listen.url, /\/webhook\/cdr$/, 'no token in the URL shown')
+  const [answer] = await send(listen.url, inboundAnsweredCdr())
+  t.equal(answer?.status, 200)
+})
+
 t.test('listen stops at once when its signal is already aborted', async t => {
   const controller = new AbortController()
   controller.abort()

@@ -104,6 +104,15 @@ t.test('an empty file replays nothing and exits 0; a non-JSON 2xx answer is fine
   t.equal(single.out(), `replayed 1 body from ${one} to ${server.url}: 1 × 200\n`)
 })
 
+t.test('--token "" (an unset shell variable) warns on stderr', async t => {
+  const server = await recordingServer()
+  t.teardown(server.close)
+  const io = captureIo()
+  t.equal(await main(['replay', await jsonl(['{}']), server.url, '--token', ''], io), 0)
+  t.match(io.err(), /^piopiy-webhooks replay: warning: --token is empty \(an unset shell variable\?\); sending \?token= with no value\n/)
+  t.match(server.requests[0]?.url, /\?token=$/)
+})
+
 t.test('replay usage errors', async t => {
   const file = await jsonl(['{}'])
   const cases: Array<[string[], RegExp]> = [

@@ -55,18 +55,47 @@ t.test('every --kind reaches its callback', async t => {
   t.match(server.calls.at(-1)?.record, { kind: 'event', status: 'out_bridged', leg: 'b' })
 })
 
-t.test('--kind samples sends every documented sample; --sample sends one', async t => {
+t.test('--kind samples sends every documented sample, each with a fresh cmiuuid; --sample sends one as printed', async t => {
   const server = await recordingServer()
   t.teardown(server.close)
   const io = captureIo()
   t.equal(await main(['send', server.url, '--kind', 'samples'], io), 0)
-  t.same(server.requests.map(r => JSON.parse(r.body.toString()) as unknown), sampleInfo.map(info => samples[info.name]))
+  const sent = server.requests.map(r => JSON.parse(r.body.toString()) as Record<string, unknown>)
+  t.same(sent.map(({ cmiuuid, ...rest }) => rest), sampleInfo.map(info => ({ ...samples[info.name], cmiuuid: undefined })).map(({ cmiuuid, ...rest }) => rest), 'the samples, in order')
+  t.equal(new Set(sent.map(body => body['cmiuuid'])).size, sampleInfo.length, 'a distinct cmiuuid each')
+  for (const info of sampleInfo) t.not(sent.find((_, i) => sampleInfo[i] === info)?.['cmiuuid'], samples[info.name].cmiuuid, `${info.name}: not the printed cmiuuid`)
   const lines = io.out().trimEnd().split('\n')
   t.equal(lines.length, sampleInfo.length)
   t.ok(lines.every(line => /^piopiy\S* +200 OK {2}\{"n":\d+\}$/.test(line)), 'one aligned line per sample')
   server.requests.length = 0
   t.equal(await main(['send', server.url, '--sample', 'piopiy.event.stream.disconnected'], captureIo()), 0)
   t.same(JSON.parse(server.requests[0]?.body.toString() as string), samples['piopiy.event.stream.disconnected'])
+})
+
+t.test('--kind samples reaches a deduplicating receiver with no duplicate, twice in a row; --keep-ids sends the printed ids', async t => {
+  const server = await receiverServer()
+  t.teardown(server.close)
+  for (const run of [1, 2]) {
+    const io = captureIo()
+    t.equal(await main(['send', server.url, '--kind', 'samples'], io), 0)
+    t.notMatch(io.out(), /duplicate/, `run ${run}: no sample answers duplicate`)
+  }
+  t.equal(server.calls.length, 2 * sampleInfo.length, 'every callback ran, both times')
+  const kept = captureIo()
+  t.equal(await main(['send', server.url, '--kind', 'samples', '--keep-ids'], kept), 0)
+  t.match(kept.out(), /duplicate/, 'the printed ids: legs and retries of one call share a dedupe key')
+  const misuse = captureIo()
+  t.equal(await main(['send', server.url, '--keep-ids'], misuse), 2)
+  t.match(misuse.err(), /--keep-ids applies to --kind samples only/)
+})
+
+t.test('--token "" (an unset shell variable) warns on stderr, and sends ?token= as asked', async t => {
+  const server = await recordingServer()
+  t.teardown(server.close)
+  const io = captureIo()
+  t.equal(await main(['send', server.url, '--token', ''], io), 0)
+  t.equal(io.err(), 'piopiy-webhooks send: warning: --token is empty (an unset shell variable?); sending ?token= with no value\n')
+  t.match(server.requests[0]?.url, /\?token=$/)
 })
 
 t.test('--file posts the file bytes as they are; a 400 exits 1', async t => {

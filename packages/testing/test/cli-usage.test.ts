@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, main } from '../src/cli.js'
 import { captureIo } from './helpers.js'
@@ -14,6 +15,19 @@ t.test('global help: --help, -h and help print it to stdout and exit 0', async t
     t.match(io.out(), /send <url>[\s\S]*listen[\s\S]*replay <file\.jsonl> <url>/)
     t.equal(io.err(), '')
   }
+})
+
+t.test('--version and -v print the package version to stdout and exit 0', async t => {
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  for (const flag of ['--version', '-v']) {
+    const io = captureIo()
+    t.equal(await main([flag], io), 0)
+    t.equal(io.out(), `${version}\n`)
+    t.equal(io.err(), '')
+  }
+  const help = captureIo()
+  await main(['--help'], help)
+  t.match(help.out(), /-v, --version +print the version/)
 })
 
 t.test('no command prints the help to stderr and exits 2', async t => {

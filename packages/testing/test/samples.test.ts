@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import t from 'tap'
 import { createReceiver, parseNotification } from '@piopiy-webhooks/core'
 import { sampleInfo, samples, type SampleName } from '../src/samples.js'
@@ -65,7 +65,11 @@ t.test('the samples are frozen, so no test can change them for another', async t
   t.ok(Object.isFrozen(sampleInfo))
 })
 
-t.test('the inbound answered sample is the core test fixture (seed CDR)', async t => {
-  const seed: unknown = JSON.parse(readFileSync(new URL('../../core/test/seed-cdr.json', import.meta.url), 'utf8'))
-  t.same(samples['piopiy.cdr.inbound.answered.leg-a.legacy'], seed)
+t.test('each sample is the json of its file in the package\'s samples folder, the repository\'s one copy', async t => {
+  const root = new URL('../samples/', import.meta.url)
+  const read = (folder: string, name: string): unknown => (JSON.parse(readFileSync(new URL(`${folder}/${name}.json`, root), 'utf8')) as { json: unknown }).json
+  const documented = readdirSync(new URL('documented/', root)).map(file => file.replace(/\.json$/, ''))
+  t.equal(documented.length, 10, 'the ten documented samples')
+  for (const name of names) t.same(samples[name], read(documented.includes(name) ? 'documented' : 'variants', name), name)
+  t.not(samples['piopiy.cdr.inbound.missed.leg-b'].cmiuuid, samples['piopiy.cdr.inbound.missed.leg-a'].cmiuuid, 'each leg has its own cmiuuid')
 })

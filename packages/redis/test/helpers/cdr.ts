@@ -1,10 +1,10 @@
 /** Inbound answered CDRs shaped like the platform's documented sample, one distinct `cmiuuid` each. */
 import type { Receiver, WebhookResponse } from '@piopiy-webhooks/core'
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 
-/** The seed CDR the core's tests use (the documented inbound answered CDR, app 2222222). */
-const seed = JSON.parse(readFileSync(fileURLToPath(new URL('../../../core/test/seed-cdr.json', import.meta.url)), 'utf8')) as Record<string, unknown>
+/** The seed CDR: the documented inbound answered CDR (app 2222222), from the repository's samples folder. */
+const SAMPLE = new URL('../../../testing/samples/documented/piopiy.cdr.inbound.answered.leg-a.legacy.json', import.meta.url)
+const seed = (JSON.parse(readFileSync(SAMPLE, 'utf8')) as { json: Record<string, unknown> }).json
 export const APP_ID = seed['appid'] as number
 
 /** The JSON body of one CDR leg: the seed CDR, with `n` making its cmiuuid (and so its dedupe key) distinct. */

@@ -51,6 +51,14 @@ export function targetUrl (value: string | undefined, token: string | undefined)
   return url
 }
 
+/**
+ * `--token ""` is almost always an unset shell variable (`--token "$PIOPIY_TOKEN"`): says so on stderr,
+ * with what the command does about it.
+ */
+export function warnEmptyToken (command: string, token: string | undefined, io: CliIo, consequence: string): void {
+  if (token === '') io.stderr.write(`piopiy-webhooks ${command}: warning: --token is empty (an unset shell variable?); ${consequence}\n`)
+}
+
 export function positiveInteger (name: string, value: string): number {
   if (!/^[1-9][0-9]*$/.test(value)) throw new UsageError(`${name} must be a positive integer (got '${value}')`)
   return Number(value)

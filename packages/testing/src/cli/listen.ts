@@ -8,7 +8,7 @@ import {
   type ClaimResult, type InvalidInfo, type Logger, type Notification, type Receiver
 } from '@piopiy-webhooks/core'
 import { callbackOf, colorEnabled, createStyle, describeNotification, formatRecord, paintStatus, type Style } from '../format.js'
-import { type CliIo, errorText, EXIT_OK, HELP_OPTION, helped, shorten, UsageError } from './common.js'
+import { type CliIo, errorText, EXIT_OK, HELP_OPTION, helped, shorten, UsageError, warnEmptyToken } from './common.js'
 
 export const LISTEN_HELP = `Usage: piopiy-webhooks listen [options]
 
@@ -44,6 +44,7 @@ export async function listenCommand (args: readonly string[], io: CliIo): Promis
   const portText = values.port ?? '3000'
   if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got '${portText}')`)
   const host = values.host ?? '127.0.0.1'
+  warnEmptyToken('listen', values.token, io, 'receiving without a token')
   const style = createStyle(colorEnabled(io.stdout, io.env))
 
   const seen = new AsyncLocalStorage<Seen>()
@@ -64,7 +65,7 @@ export async function listenCommand (args: readonly string[], io: CliIo): Promis
     throw new Error(`cannot listen on ${host}:${portText}: ${errorText(err)}`)
   }
   const { port } = server.address() as { port: number }
-  const token = values.token === undefined ? '' : `?token=${encodeURIComponent(values.token)}`
+  const token = values.token === undefined || values.token === '' ? '' : `?token=${encodeURIComponent(values.token)}`
   const url = `http://${host}:${port}${receiver.path}${token}`
   io.stdout.write(`${style.bold('piopiy-webhooks listen')}: receiving on ${style.cyan(url)}\n` +
     `  try it: piopiy-webhooks send ${url} --kind samples\n  stop:   Ctrl+C\n\n`)
@@ -92,7 +93,7 @@ function listeningReceiver (values: { path?: string | undefined, token?: string 
   try {
     return createReceiver({
       ...(values.path === undefined ? {} : { path: values.path }),
-      ...(values.token === undefined ? {} : { auth: { token: values.token } }),
+      ...(values.token === undefined || values.token === '' ? {} : { auth: { token: values.token } }),
       idempotency: new ClaimReportingStore(),
       logger,
       onNotification: (n) => { (seen.getStore() as Seen).notification = n },

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 import { alignRows, colorEnabled, createStyle, paintStatus } from '../format.js'
 import { send } from '../send.js'
-import { type CliIo, errorText, EXIT_FAILED, EXIT_OK, headerList, HELP_OPTION, helped, type Output, positiveInteger, readInput, shorten, targetUrl, UsageError } from './common.js'
+import { type CliIo, errorText, EXIT_FAILED, EXIT_OK, headerList, HELP_OPTION, helped, type Output, positiveInteger, readInput, shorten, targetUrl, UsageError, warnEmptyToken } from './common.js'
 
 export const REPLAY_HELP = `Usage: piopiy-webhooks replay <file.jsonl> <url> [options]
 
@@ -42,6 +42,7 @@ export async function replayCommand (args: readonly string[], io: CliIo): Promis
   if (helped(values.help, REPLAY_HELP, io)) return EXIT_OK
   if (positionals.length !== 2) throw new UsageError(`expected <file.jsonl> <url>, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`)
   const [file, target] = positionals as [string, string]
+  warnEmptyToken('replay', values.token, io, 'sending ?token= with no value')
   const url = targetUrl(target, values.token)
   const concurrency = positiveInteger('--concurrency', values.concurrency ?? '1')
   const headers = headerList(values.header)

@@ -3,9 +3,10 @@ import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { callEvent, inboundAnsweredCdr, inboundMissedCdr, outboundAnsweredCdr, outboundMissedCdr, streamEvent, type CallEventStatus, type Variant } from '../builders.js'
 import { colorEnabled, createStyle, paintStatus } from '../format.js'
+import { newCmiuuid } from '../ids.js'
 import { sampleInfo, samples, type SampleName } from '../samples.js'
 import { send, type Body } from '../send.js'
-import { type CliIo, errorText, EXIT_FAILED, EXIT_OK, headerList, HELP_OPTION, helped, oneOf, positiveInteger, readInput, shorten, targetUrl, UsageError } from './common.js'
+import { type CliIo, errorText, EXIT_FAILED, EXIT_OK, headerList, HELP_OPTION, helped, oneOf, positiveInteger, readInput, shorten, targetUrl, UsageError, warnEmptyToken } from './common.js'
 
 const SEND_KINDS = ['inbound-answered', 'inbound-missed', 'outbound-answered', 'outbound-missed', 'call-event', 'stream-event', 'samples', 'invalid'] as const
 type SendKind = typeof SEND_KINDS[number]
@@ -20,7 +21,9 @@ the status of each delivery.
 Options:
   --kind <kind>        what to send (default: inbound-answered):
                        ${SEND_KINDS.join(', ')}
-                       (samples = every documented sample; invalid = a body that is not JSON)
+                       (samples = every documented sample, each with a fresh cmiuuid so
+                       that none is a duplicate of an earlier one; invalid = a body that is not JSON)
+  --keep-ids           --kind samples: send each sample's cmiuuid as printed in the docs
   --status <status>    call-event: ${EVENT_STATUSES.join(', ')} (default: in_answered)
                        stream-event: connected, disconnected (default: connected)
   --variant <variant>  CDRs and call events: ${VARIANTS.join(', ')}
@@ -71,11 +74,13 @@ export async function sendCommand (args: readonly string[], io: CliIo): Promise<
       file: { type: 'string' },
       times: { type: 'string' },
       token: { type: 'string' },
+      'keep-ids': { type: 'boolean' },
       header: { type: 'string', multiple: true }
     }
   })
   if (helped(values.help, SEND_HELP, io)) return EXIT_OK
   if (positionals.length > 1) throw new UsageError(`expected one <url>, got ${positionals.length} arguments`)
+  warnEmptyToken('send', values.token, io, 'sending ?token= with no value')
   const url = targetUrl(positionals[0], values.token)
   const times = positiveInteger('--times', values.times ?? '1')
   const headers = headerList(values.header)
@@ -91,8 +96,9 @@ export async function sendCommand (args: readonly string[], io: CliIo): Promise<
     outgoing = [{ label: name, body: samples[name as SampleName] }]
   } else {
     const kind = oneOf('--kind', values.kind ?? 'inbound-answered', SEND_KINDS)
+    if (values['keep-ids'] === true && kind !== 'samples') throw new UsageError('--keep-ids applies to --kind samples only')
     outgoing = kind === 'samples'
-      ? sampleInfo.map(info => ({ label: info.name, body: samples[info.name] }))
+      ? sampleInfo.map(info => ({ label: info.name, body: values['keep-ids'] === true ? samples[info.name] : { ...samples[info.name], cmiuuid: newCmiuuid() } }))
       : [builtPayload(kind, values.status, values.variant)]
   }
 
