@@ -3,4 +3,4 @@
  * platform, with options that Nest providers can build. Every HTTP decision is the core's.
  */
 export { PiopiyModule } from './module.js'
-export { PIOPIY_OPTIONS, type PiopiyModuleAsyncOptions, type PiopiyModuleOptions } from './options.js'
+export type { PiopiyModuleAsyncOptions, PiopiyModuleOptions } from './options.js'

@@ -24,5 +24,5 @@ export interface PiopiyModuleAsyncOptions {
   useFactory: (...args: any[]) => PiopiyModuleOptions | Promise<PiopiyModuleOptions>
 }
 
-/** The injection token of the resolved {@link PiopiyModuleOptions}. */
+/** The injection token of the resolved {@link PiopiyModuleOptions} (internal to the module). */
 export const PIOPIY_OPTIONS = Symbol('@piopiy-webhooks/nestjs:options')
