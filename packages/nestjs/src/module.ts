@@ -5,6 +5,13 @@ import { PIOPIY_OPTIONS, type PiopiyModuleAsyncOptions, type PiopiyModuleOptions
 
 const MOUNT = Symbol('@piopiy-webhooks/nestjs:mount')
 
+/** The mount provider: mounts right away when the app's HTTP adapter already exists. */
+async function mountNow (options: PiopiyModuleOptions, host: HttpAdapterHost): Promise<PiopiyMount> {
+  const mount = new PiopiyMount(options, host)
+  await mount.mount()
+  return mount
+}
+
 /**
  * Answers PIOPIY webhooks in a Nest app, on Express or Fastify: `POST /webhook/cdr` by default
  * (`path` changes it). Nest's own routes, body parsers, guards and filters are left as they are.
@@ -29,14 +36,14 @@ export class PiopiyModule implements NestModule {
       imports,
       providers: [
         { provide: PIOPIY_OPTIONS, inject, useFactory },
-        { provide: MOUNT, inject: [PIOPIY_OPTIONS, HttpAdapterHost], useFactory: (options: PiopiyModuleOptions, host: HttpAdapterHost) => new PiopiyMount(options, host) }
+        { provide: MOUNT, inject: [PIOPIY_OPTIONS, HttpAdapterHost], useFactory: mountNow }
       ]
     }
   }
 
   /** Called by Nest once the app's HTTP adapter exists (see {@link PiopiyMount}). */
-  configure (): void {
-    this.mount.mount()
+  async configure (): Promise<void> {
+    await this.mount.mount()
   }
 }
 

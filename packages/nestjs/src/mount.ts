@@ -5,14 +5,29 @@
  */
 import type { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core'
 import { PiopiyWebhookError } from '@piopiy-webhooks/core'
-import { piopiyMiddleware, type PiopiyMiddleware } from '@piopiy-webhooks/express'
-import { piopiyPlugin, type PiopiyPluginOptions } from '@piopiy-webhooks/fastify'
+import type { PiopiyMiddleware } from '@piopiy-webhooks/express'
+import type { PiopiyPluginOptions, piopiyPlugin } from '@piopiy-webhooks/fastify'
 import { nestLogger } from './logger.js'
 import type { PiopiyModuleOptions } from './options.js'
 
 /** What is used of an Express app and of a Fastify instance. */
 interface ExpressApp { use (handlers: PiopiyMiddleware): unknown }
 interface FastifyApp { register (plugin: typeof piopiyPlugin, options: PiopiyPluginOptions): unknown }
+
+/**
+ * Each platform's adapter package, loaded only on that platform: they are optional peer
+ * dependencies, so an app installs the one it runs on (and not the other's framework).
+ */
+const platforms: Record<string, (adapter: AbstractHttpAdapter, options: PiopiyModuleOptions) => Promise<void>> = {
+  express: async (adapter, options) => {
+    const { piopiyMiddleware } = await import('@piopiy-webhooks/express')
+    adapter.getInstance<ExpressApp>().use(piopiyMiddleware(options))
+  },
+  fastify: async (adapter, options) => {
+    const { piopiyPlugin } = await import('@piopiy-webhooks/fastify')
+    void adapter.getInstance<FastifyApp>().register(piopiyPlugin, options)
+  }
+}
 
 /**
  * Mounts once, as soon as the app's HTTP adapter exists. With `NestFactory.create()` that is when
@@ -24,18 +39,17 @@ interface FastifyApp { register (plugin: typeof piopiyPlugin, options: PiopiyPlu
 export class PiopiyMount {
   private mounted = false
 
-  constructor (private readonly options: PiopiyModuleOptions, private readonly host: HttpAdapterHost) {
-    this.mount()
-  }
+  constructor (private readonly options: PiopiyModuleOptions, private readonly host: HttpAdapterHost) {}
 
-  mount (): void {
+  async mount (): Promise<void> {
     const adapter = this.host.httpAdapter as AbstractHttpAdapter | undefined
     if (this.mounted || adapter === undefined) return
-    const options = { ...this.options, logger: this.options.logger ?? nestLogger() }
-    const platform = adapter.getType()
-    if (platform === 'express') adapter.getInstance<ExpressApp>().use(piopiyMiddleware(options))
-    else if (platform === 'fastify') void adapter.getInstance<FastifyApp>().register(piopiyPlugin, options)
-    else throw new PiopiyWebhookError('INVALID_OPTIONS', `@piopiy-webhooks/nestjs runs on @nestjs/platform-express or @nestjs/platform-fastify, not on '${platform}'`)
     this.mounted = true
+    const platform = adapter.getType()
+    const mountOn = platforms[platform]
+    if (mountOn === undefined) {
+      throw new PiopiyWebhookError('INVALID_OPTIONS', `@piopiy-webhooks/nestjs runs on @nestjs/platform-express or @nestjs/platform-fastify, not on '${platform}'`)
+    }
+    await mountOn(adapter, { ...this.options, logger: this.options.logger ?? nestLogger() })
   }
 }
