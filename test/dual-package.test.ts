@@ -17,6 +17,7 @@ const packages: Record<string, string[]> = {
   '@piopiy-webhooks/fastify': ['piopiyPlugin', 'default'],
   '@piopiy-webhooks/express': ['piopiyMiddleware'],
   '@piopiy-webhooks/koa': ['piopiyMiddleware'],
+  '@piopiy-webhooks/web': ['piopiyHandler', 'default'],
   '@piopiy-webhooks/redis': ['RedisIdempotencyStore'],
   '@piopiy-webhooks/testing': ['send', 'inboundAnsweredCdr']
 }
