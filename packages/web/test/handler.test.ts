@@ -102,6 +102,18 @@ t.test('the body is read from the stream within bodyLimit: an endless body answe
   t.equal((await handle(post('/webhook/cdr', chunked))).status, 200, 'a body in several chunks is joined')
 })
 
+t.test('a body whose Content-Length is within bodyLimit is read at once; the core still checks what arrived', async t => {
+  const { handle, fired, invalid } = setup({ bodyLimit: 1024 })
+  const declared = (body: string, length: number): Request => post('/webhook/cdr', body, { 'content-type': 'application/json', 'content-length': String(length) })
+  t.equal((await handle(declared(seedBody, Buffer.byteLength(seedBody)))).status, 200)
+  t.equal(fired.length, 1)
+  // a hand-built Request can declare less than it carries (a server never hands over one): 413 all the same
+  const liar = await handle(declared('x'.repeat(3000), 10))
+  t.equal(liar.status, 413)
+  t.equal(invalid[0]?.rawBody, 'x'.repeat(1024))
+  t.equal((await handle(declared(seedBody, 5000))).status, 200, 'declared larger than bodyLimit: read as a stream, which ends first')
+})
+
 t.test('a body already read by someone else: 500 and an error log that says how to hand over an unread one', async t => {
   const { handle, fired, log } = setup()
   const request = post('/webhook/cdr')
