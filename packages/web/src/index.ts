@@ -52,6 +52,11 @@ async function * whole (request: Request): AsyncIterable<Uint8Array> {
   yield new Uint8Array(await request.arrayBuffer())
 }
 
+/** The body's stream, opened when the core asks for it (never for a 404 or a 405); none reads as empty. */
+async function * streamed (request: Request): AsyncIterable<Uint8Array> {
+  if (request.body !== null) yield * request.body
+}
+
 /**
  * What the core reads. A body whose `Content-Length` is within `bodyLimit` is bounded by HTTP framing
  * (servers read exactly that many bytes), so it is read at once: much cheaper than a web stream where the
@@ -59,10 +64,9 @@ async function * whole (request: Request): AsyncIterable<Uint8Array> {
  * declared larger) is the stream, which the core reads only up to `bodyLimit`. The core checks the size
  * either way.
  */
-function bodyOf (request: Request, length: string | undefined, limit: number): AsyncIterable<Uint8Array> | string {
+function bodyOf (request: Request, length: string | undefined, limit: number): AsyncIterable<Uint8Array> {
   if (request.bodyUsed) return alreadyRead
-  if (length !== undefined && Number(length) <= limit) return whole(request)
-  return request.body ?? '' // no body (GET): empty
+  return length !== undefined && Number(length) <= limit ? whole(request) : streamed(request)
 }
 
 /** `http://host/webhook/cdr?token=…#x` → `/webhook/cdr?token=…` (the part the receiver routes on). */
