@@ -1,7 +1,7 @@
 // The shared HTTP contract, over a real Hono app on @hono/node-server on 127.0.0.1.
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
-import { PREFIX, runAdapterContract } from '@piopiy-webhooks/contract-tests'
+import { closeServer, PREFIX, runAdapterContract } from '@piopiy-webhooks/contract-tests'
 import { Hono, type Context } from 'hono'
 import { mount } from 'hono/mount'
 import { cloneRawRequest } from 'hono/request'
@@ -34,6 +34,6 @@ void runAdapterContract(t, 'web (Hono on @hono/node-server)', async (options, wh
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}${where === 'prefix' ? PREFIX : ''}`,
-    close: async () => { server.closeAllConnections(); server.close(); await once(server, 'close') }
+    close: async () => { await closeServer(server) }
   }
 })
