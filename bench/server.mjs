@@ -112,6 +112,25 @@ const targets = {
     const app = new Koa()
     app.use(piopiyMiddleware({ onInboundAnswered }))
     return http.createServer(app.callback())
+  },
+  async 'hono-bare' () {
+    const { Hono } = await import('hono')
+    const { createAdaptorServer } = await import('@hono/node-server')
+    const app = new Hono()
+    app.post(PATH, async c => {
+      if (typeof (await c.req.json()).cmiuuid === 'string') calls++
+      return c.json({ ok: true })
+    })
+    return createAdaptorServer({ fetch: app.fetch })
+  },
+  async 'hono-adapter' () {
+    const { Hono } = await import('hono')
+    const { createAdaptorServer } = await import('@hono/node-server')
+    const { piopiyHandler } = await import('@piopiy-webhooks/web')
+    const handle = piopiyHandler({ onInboundAnswered })
+    const app = new Hono()
+    app.use((c, next) => handle.matches(c.req.path) ? handle(c.req.raw) : next()) // as the README mounts it
+    return createAdaptorServer({ fetch: app.fetch })
   }
 }
 

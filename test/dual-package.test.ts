@@ -18,6 +18,7 @@ const packages: Record<string, string[]> = {
   '@piopiy-webhooks/express': ['piopiyMiddleware'],
   '@piopiy-webhooks/koa': ['piopiyMiddleware'],
   '@piopiy-webhooks/nestjs': ['PiopiyModule'],
+  '@piopiy-webhooks/web': ['piopiyHandler', 'default'],
   '@piopiy-webhooks/redis': ['RedisIdempotencyStore'],
   '@piopiy-webhooks/testing': ['send', 'inboundAnsweredCdr']
 }

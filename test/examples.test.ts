@@ -1,5 +1,6 @@
 // Each framework example, as users run it: its app over a real server on 127.0.0.1, fed built
 // notifications with the testing kit; and its server.ts started the way `npm run example:*` does.
+import { serve as honoServe } from '@hono/node-server'
 import { MemoryIdempotencyStore, silentLogger } from '@piopiy-webhooks/core'
 import { inboundAnsweredCdr, inboundMissedCdr, send } from '@piopiy-webhooks/testing'
 import { once } from 'node:events'
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { createApp as expressApp } from '../examples/express/app.js'
 import { createApp as fastifyApp } from '../examples/fastify/app.js'
+import { createApp as honoApp } from '../examples/hono/app.js'
 import { createApp as koaApp } from '../examples/koa/app.js'
 import { portFrom } from '../examples/port.js'
 import { runNode } from '../packages/testing/test/helpers.js'
@@ -29,7 +31,8 @@ const examples: Record<string, Start> = {
     return { url: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() }
   },
   express: async log => await serve(expressApp(log, options).listen(0, '127.0.0.1')),
-  koa: async log => await serve(koaApp(log, options).listen(0, '127.0.0.1'))
+  koa: async log => await serve(koaApp(log, options).listen(0, '127.0.0.1')),
+  hono: async log => await serve(honoServe({ fetch: honoApp(log, options).fetch, port: 0, hostname: '127.0.0.1' }) as Server)
 }
 
 for (const [name, start] of Object.entries(examples)) {

@@ -1,0 +1,127 @@
+/**
+ * Web-standard handler: translates a `Request` into `receiver.handle()` and its
+ * `{ status, headers, body }` into a `Response`. Every HTTP decision is the core's.
+ *
+ * For Next.js route handlers, Hono, Bun.serve, Deno.serve and anything else that speaks
+ * `Request → Response`. The core reads the body within `bodyLimit`, when it needs it: the request's
+ * stream, or (when `Content-Length` declares a body within `bodyLimit`) the bytes at once.
+ */
+import { consoleLogger, createReceiver, PiopiyWebhookError, type ReceiverOptions } from '@piopiy-webhooks/core'
+
+/**
+ * The receiver's options (see the configuration reference), plus the client address, which a
+ * `Request` does not carry.
+ */
+export interface PiopiyHandlerOptions<Args extends unknown[] = []> extends ReceiverOptions {
+  /**
+   * Returns the address of the client that connected (what a socket would say), or `undefined`/`null`
+   * when it is not known. It gets the request and whatever else was passed to the handler after it:
+   * Hono's context (`getConnInfo(c).remote.address`), Bun's server (`server.requestIP(request)?.address`),
+   * Deno's `info.remoteAddr.hostname`, or a header your platform sets (Cloudflare's `cf-connecting-ip`).
+   * `auth.trustProxy` then applies to `X-Forwarded-For` as in every adapter.
+   *
+   * Required with `auth.allowIps` (start-up fails without it); an address it cannot give, or an error it
+   * throws (logged), is "unknown", which `auth.allowIps` answers with 403: it fails closed.
+   * @default undefined (the address is unknown: `ctx.ip` and `onInvalid`'s `ip` are `undefined`)
+   */
+  getClientIp?: (request: Request, ...args: Args) => string | null | undefined
+}
+
+/** The handler: a `(request) => Promise<Response>` function, with the receiver's route on it. */
+export interface PiopiyHandler<Args extends unknown[] = []> {
+  (request: Request, ...args: Args): Promise<Response>
+  /** The path the handler answers on (`options.path`). */
+  readonly path: string
+  /** Whether a path (with or without a query string) is the handler's route: to pass other paths on. */
+  matches (path: string): boolean
+}
+
+const ALREADY_READ = 'the request body was already read (by a body parser or validator): hand over an unread Request ' +
+  '(in Hono, `await cloneRawRequest(c.req)` from hono/request gives one after `c.req.json()`)'
+
+/** A body that can no longer be read: reading it fails with a message saying why, and the core answers 500. */
+const alreadyRead: AsyncIterable<Uint8Array> = {
+  [Symbol.asyncIterator]: () => ({ next: async () => { throw new Error(ALREADY_READ) } })
+}
+
+/** The core's default `bodyLimit`: only the choice of how to read below depends on it, never an answer. */
+const DEFAULT_BODY_LIMIT = 65_536
+
+/** The whole body at once, when the core asks for it. */
+async function * whole (request: Request): AsyncIterable<Uint8Array> {
+  yield new Uint8Array(await request.arrayBuffer())
+}
+
+/** The body's stream, opened when the core asks for it (never for a 404 or a 405); none reads as empty. */
+async function * streamed (request: Request): AsyncIterable<Uint8Array> {
+  if (request.body !== null) yield * request.body
+}
+
+/**
+ * What the core reads. A body whose `Content-Length` is within `bodyLimit` is bounded by HTTP framing
+ * (servers read exactly that many bytes), so it is read at once: much cheaper than a web stream where the
+ * runtime has a fast path (`@hono/node-server` reads the socket directly). Any other body (chunked, or
+ * declared larger) is the stream, which the core reads only up to `bodyLimit`. The core checks the size
+ * either way.
+ */
+function bodyOf (request: Request, length: string | undefined, limit: number): AsyncIterable<Uint8Array> {
+  if (request.bodyUsed) return alreadyRead
+  return length !== undefined && Number(length) <= limit ? whole(request) : streamed(request)
+}
+
+/** `http://host/webhook/cdr?token=…#x` → `/webhook/cdr?token=…` (the part the receiver routes on). */
+function pathOf (url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  const hash = url.indexOf('#', start)
+  return hash < 0 ? url.slice(start) : url.slice(start, hash)
+}
+
+function split<Args extends unknown[]> (options: PiopiyHandlerOptions<Args>): [PiopiyHandlerOptions<Args>['getClientIp'], ReceiverOptions] {
+  if (typeof options !== 'object' || options === null) return [undefined, options] // the core says what is wrong
+  const { getClientIp, ...receiverOptions } = options
+  if (getClientIp !== undefined && typeof getClientIp !== 'function') throw new PiopiyWebhookError('INVALID_OPTIONS', 'getClientIp must be a function')
+  if (receiverOptions.auth?.allowIps !== undefined && getClientIp === undefined) {
+    throw new PiopiyWebhookError('INVALID_OPTIONS', 'auth.allowIps needs getClientIp: a Request does not carry the client address ' +
+      '(e.g. Hono on Node: getClientIp: (request, c) => getConnInfo(c).remote.address, and call handle(c.req.raw, c))')
+  }
+  return [getClientIp, receiverOptions]
+}
+
+/**
+ * Handles PIOPIY webhooks on `options.path` (`/webhook/cdr` by default) and answers 404 for every
+ * other path (`handle.matches(path)` tells which requests to hand over, to pass the others on).
+ *
+ * ```ts
+ * const handle = piopiyHandler({ auth: { token: process.env.PIOPIY_TOKEN }, onInboundAnswered: record => { … } })
+ * export const POST = handle                        // Next.js: app/webhook/cdr/route.ts
+ * ```
+ */
+export function piopiyHandler<Args extends unknown[] = []> (options: PiopiyHandlerOptions<Args> = {}): PiopiyHandler<Args> {
+  const [getClientIp, receiverOptions] = split(options)
+  const receiver = createReceiver(receiverOptions)
+  const log = receiverOptions.logger ?? consoleLogger
+  const limit = receiverOptions.bodyLimit ?? DEFAULT_BODY_LIMIT
+  const clientIp = (request: Request, args: Args): string | undefined => {
+    if (getClientIp === undefined) return undefined
+    try {
+      return getClientIp(request, ...args) ?? undefined
+    } catch (err) {
+      log.error({ err }, 'piopiy-webhooks: getClientIp threw; the client address is unknown')
+      return undefined
+    }
+  }
+  const handle = async (request: Request, ...args: Args): Promise<Response> => {
+    const headers = Object.fromEntries(request.headers)
+    const answer = await receiver.handle({
+      method: request.method,
+      path: pathOf(request.url),
+      headers,
+      rawBody: bodyOf(request, headers['content-length'], limit),
+      ip: clientIp(request, args)
+    })
+    return new Response(answer.body, { status: answer.status, headers: answer.headers })
+  }
+  return Object.assign(handle, { path: receiver.path, matches: receiver.matches })
+}
+
+export default piopiyHandler
