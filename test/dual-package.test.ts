@@ -18,6 +18,7 @@ const packages: Record<string, string[]> = {
   '@piopiy-webhooks/express': ['piopiyMiddleware'],
   '@piopiy-webhooks/koa': ['piopiyMiddleware'],
   '@piopiy-webhooks/redis': ['RedisIdempotencyStore'],
+  '@piopiy-webhooks/bullmq': ['enqueueTo', 'createPiopiyWorker', 'jobIdOf', 'keyOfJobId'],
   '@piopiy-webhooks/testing': ['send', 'inboundAnsweredCdr']
 }
 

@@ -19,9 +19,9 @@ let seq = 0
 const worker = createPiopiyWorker(queue, {
   connection: { host: '127.0.0.1', port },
   concurrency: 8,
-  // a killed worker's jobs are taken back within a few seconds (defaults: 30 s)
-  lockDuration: 2000,
-  stalledInterval: 1000,
+  // a killed worker's jobs are taken back within seconds (defaults: 30 s)
+  lockDuration: 5000,
+  stalledInterval: 2000,
   logger: { debug () {}, info () {}, warn () {}, error () {} },
   async onInboundAnswered (cdr, job) {
     const id = ++seq
