@@ -20,6 +20,7 @@ const packages: Record<string, string[]> = {
   '@piopiy-webhooks/nestjs': ['PiopiyModule'],
   '@piopiy-webhooks/web': ['piopiyHandler', 'default'],
   '@piopiy-webhooks/redis': ['RedisIdempotencyStore'],
+  '@piopiy-webhooks/bullmq': ['enqueueTo', 'createPiopiyWorker', 'jobIdOf', 'keyOfJobId'],
   '@piopiy-webhooks/testing': ['send', 'inboundAnsweredCdr']
 }
 

@@ -4,7 +4,7 @@
  * receiver turns the outcome into an answer (answers.ts).
  */
 import { type CallbackTable, invoke, TIMED_OUT, within } from './callbacks.js'
-import { failure, type PiopiyWebhookError } from './errors.js'
+import { failure, PiopiyWebhookError } from './errors.js'
 import type { IdempotencyStore } from './idempotency.js'
 import { holdLease, ownerTokens } from './lease.js'
 import type { Notification } from './records.js'
@@ -93,7 +93,9 @@ export class Delivery {
 
   async #failed (err: PiopiyWebhookError, ctx: CallbackContext, claimedIn: Claim | undefined): Promise<Outcome> {
     await this.#settle(ctx, claimedIn, false)
-    return await this.#report(err, ctx)
+    // a callback that hands the notification on to a store (enqueueTo's queue) that failed: 503, as for our own store
+    const cause = err.cause
+    return await this.#report(cause instanceof PiopiyWebhookError && cause.code === 'STORE_FAILED' ? cause : err, ctx)
   }
 
   /** Keeps the claim until the callbacks settle, then completes it or gives it back for the next retry. */

@@ -83,11 +83,27 @@ t.test('a rejecting async callback, later in the chain, also answers 500', async
 
 t.test('a callback that throws a PiopiyWebhookError of its own: still CALLBACK_FAILED, with it as the cause', async t => {
   const { errors, onError } = errorsOf()
-  const own = new PiopiyWebhookError('STORE_FAILED', 'my own store failed', { statusCode: 503 })
+  const own = new PiopiyWebhookError('CALLBACK_TIMEOUT', 'my own timeout', { statusCode: 503 })
   const receiver = receiverWith({ onError, onInboundAnswered: () => { throw own } })
   t.equal((await post(receiver, seedCdr())).status, 500)
-  t.match(errors[0]?.[0], { code: 'CALLBACK_FAILED', statusCode: 500, message: /onInboundAnswered threw: .*my own store failed/ })
+  t.match(errors[0]?.[0], { code: 'CALLBACK_FAILED', statusCode: 500, message: /onInboundAnswered threw: .*my own timeout/ })
   t.equal(errors[0]?.[0].cause, own)
+})
+
+t.test('a callback that hands the notification to a store and throws STORE_FAILED (a queue down): 503, the claim released', async t => {
+  const { errors, onError } = errorsOf()
+  const storeDown = new PiopiyWebhookError('STORE_FAILED', 'the queue did not store it', { statusCode: 503 })
+  let down = true
+  let stored = 0
+  const receiver = receiverWith({ onError, onInboundAnswered: async () => { if (down) throw storeDown; stored++ } })
+  const answer = await post(receiver, seedCdr())
+  t.equal(answer.status, 503)
+  t.equal(answer.headers['retry-after'], '300', 'the platform is asked to retry later')
+  t.equal(errors.length, 1)
+  t.equal(errors[0]?.[0], storeDown, 'onError gets the store failure itself')
+  down = false
+  t.equal((await post(receiver, seedCdr())).status, 200, 'the claim was released: the retry runs the callback')
+  t.equal(stored, 1)
 })
 
 t.test('a sync throw of a non-Error value is reported too', async t => {
