@@ -45,7 +45,7 @@ const samples = await runRounds(groups, settings, side => side.key.split('@')[1]
 
 const fmt = n => n.toFixed(2)
 const lines = [`this tree / ${ref}, per round (median, IQR; below 1.00 this tree is cheaper):`, '', '| measure | this tree / ' + ref + ' | IQR |', '|---|---:|---:|']
-for (const c of configs) {
+for (const c of configs.filter(c => samples[`${c.id}@work`] !== undefined && samples[`${c.id}@${ref}`] !== undefined)) {
   const cpu = pairedRatios(samples[`${c.id}@work`], samples[`${c.id}@${ref}`])
   lines.push(`| ${c.id}, server CPU per request | **${fmt(cpu.median)}×** | ${fmt(cpu.q1)}–${fmt(cpu.q3)} |`)
 }

@@ -6,8 +6,9 @@ import { envNumber, median, progress, ROOT } from './lib.mjs'
 const silent = '{ debug () {}, info () {}, warn () {}, error () {} }'
 const TARGETS = [
   { name: '@piopiy-webhooks/core', framework: null, create: `m.createReceiver({ logger: ${silent}, onInboundAnswered: async () => {} })` },
-  // the Fastify instance is made with the framework's import (its own start-up, not ours); create is register() + ready()
-  { name: '@piopiy-webhooks/fastify', framework: 'fastify', setup: 'const app = f.default({ logger: false })', create: 'await app.register(m.piopiyPlugin, { onInboundAnswered: async () => {} }).ready()' },
+  // Fastify's own start-up goes with the framework's import: a first instance booted empty (its boot code loaded and
+  // compiled), then the instance for the plugin; create is register() + ready() of that one
+  { name: '@piopiy-webhooks/fastify', framework: 'fastify', setup: 'await f.default({ logger: false }).ready(); const app = f.default({ logger: false })', create: 'await app.register(m.piopiyPlugin, { onInboundAnswered: async () => {} }).ready()' },
   { name: '@piopiy-webhooks/express', framework: 'express', create: `f.default().use(m.piopiyMiddleware({ logger: ${silent}, onInboundAnswered: async () => {} }))` },
   { name: '@piopiy-webhooks/koa', framework: 'koa', create: `new f.default().use(m.piopiyMiddleware({ logger: ${silent}, onInboundAnswered: async () => {} }))` }
 ]
