@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { configurations, httpSettings, pairedRatios, runRounds } from './http.mjs'
+import { bodyWith, configurations, httpSettings, pairedRatios, runRounds } from './http.mjs'
 import { pairedBatches, progress, ROOT, SEED_BYTES, silentLogger } from './lib.mjs'
 
 const run = (command, args, cwd) => {
@@ -52,11 +52,18 @@ for (const c of configs.filter(c => samples[`${c.id}@work`] !== undefined && sam
 
 const load = dir => dir === undefined ? import('@piopiy-webhooks/core') : import(pathToFileURL(join(dir, 'packages/core/dist/esm/index.js')).href)
 const [old, work] = await Promise.all([load(base), load(undefined)])
+const FRESH = 1 << 14
+const bodies = Array.from({ length: FRESH }, (_, i) => Buffer.from(bodyWith(i)))
+/** receiver.handle of one build on prepared bodies, each once per receiver (a new receiver after the last): all fresh. */
 const handler = core => {
-  const receiver = core.createReceiver({ logger: silentLogger, onInboundAnswered: async () => {} })
+  const make = () => core.createReceiver({ logger: silentLogger, onInboundAnswered: async () => {} })
   const request = { method: 'POST', path: '/webhook/cdr', headers: { 'content-type': 'application/json' }, ip: '127.0.0.1' }
+  let receiver = make()
   let n = 0
-  return () => receiver.handle({ ...request, rawBody: Buffer.from(SEED_BYTES.toString('utf8').replace('f0c6ecd8d780', String(n++ % 1e12).padStart(12, '0'))) })
+  return () => {
+    if (n === FRESH) { n = 0; receiver = make() }
+    return receiver.handle({ ...request, rawBody: bodies[n++] })
+  }
 }
 const parse = await pairedBatches(() => old.parseNotification(SEED_BYTES), () => work.parseNotification(SEED_BYTES))
 lines.push(`| parseNotification, in-process CPU | **${fmt(parse.median)}×** | ${fmt(parse.q1)}–${fmt(parse.q3)} |`)
