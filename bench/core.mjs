@@ -4,7 +4,8 @@
 import { createReceiver, dedupeKey, parseNotification } from '@piopiy-webhooks/core'
 import { classify, normalize, parseExtraParams, validate } from '@piopiy-webhooks/core/internal'
 import { do_not_optimize, measure } from 'mitata'
-import { envNumber, EXTRA_PARAMS_STYLES, median, progress, SEED_BYTES, SEED_TEXT, silentLogger } from './lib.mjs'
+import { CORE_TARGETS } from './frameworks.mjs'
+import { envNumber, EXTRA_PARAMS_STYLES, median, pairedBatches, progress, SEED_BYTES, SEED_TEXT, silentLogger } from './lib.mjs'
 
 const minCpuTime = envNumber('BENCH_CORE_MS', 300) * 1e6 // ns of samples per benchmark
 const parsed = parseNotification(SEED_BYTES)
@@ -64,4 +65,21 @@ async function receiverCase (name, bodies, renew) {
 await receiverCase('receiver.handle, fresh cmiuuid', freshBodies, true)
 await receiverCase('receiver.handle, duplicate', [SEED_BYTES], false)
 
-process.stdout.write(JSON.stringify(results))
+/** The targets as paired ratios: a batch of JSON.parse, then a batch of the other, many times; CPU time of each. */
+const jsonParse = () => JSON.parse(SEED_BYTES.toString('utf8'))
+const handleRequest = { method: 'POST', path: '/webhook/cdr', headers: { 'content-type': 'application/json' }, ip: '127.0.0.1' }
+const newReceiver = () => createReceiver({ logger: silentLogger, onInboundAnswered: async () => {} })
+let handleReceiver = newReceiver()
+let fresh = 0
+/** Every body once per receiver, so that each call is claimed and dispatched (a new receiver takes over after the last). */
+function handleFresh () {
+  if (fresh === FRESH) { fresh = 0; handleReceiver = newReceiver() }
+  return handleReceiver.handle({ ...handleRequest, rawBody: freshBodies[fresh++] })
+}
+const ratios = [
+  { name: '`parseNotification` / `JSON.parse`', atMost: CORE_TARGETS.parseVsJsonParse, ...await pairedBatches(jsonParse, () => parseNotification(SEED_BYTES)) },
+  { name: '`receiver.handle` (fresh cmiuuid) / `JSON.parse`', atMost: CORE_TARGETS.handleVsJsonParse, ...await pairedBatches(jsonParse, handleFresh, { async: true }) }
+]
+for (const r of ratios) progress(`core ${r.name}: ${r.median.toFixed(2)}× (IQR ${r.q1.toFixed(2)}–${r.q3.toFixed(2)})`)
+
+process.stdout.write(JSON.stringify({ cases: results, ratios }))

@@ -1,53 +1,65 @@
-// HTTP throughput: each server in its own child process, one at a time, loaded by autocannon over
-// 127.0.0.1. Every round runs every configuration once, in pairs (bare, then adapter), and the medians
-// of the rounds are reported.
+// HTTP: server CPU per request, bare route vs adapter, in paired, interleaved rounds.
+// Each configuration has its own server process (pinned to CPU 1 with `taskset` when it can be; autocannon,
+// in this process, on CPU 0). The servers of a group (a framework's, see bench/frameworks.mjs) all start
+// first and stay up; then every round loads each of them once, one after the other (A B A B …), and the
+// ratios are taken within each round, so that a busy moment of the machine hits both sides of a pair.
 import { spawn, spawnSync } from 'node:child_process'
+import { createHmac } from 'node:crypto'
 import autocannon from 'autocannon'
-import { envNumber, median, progress, SEED_TEXT } from './lib.mjs'
+import { FRAMEWORKS, OCTOKIT_SECRET, PEERS } from './frameworks.mjs'
+import { envNumber, median, progress, quartiles, SEED_TEXT } from './lib.mjs'
 
 const SERVER = new URL('./server.mjs', import.meta.url).pathname
 const SEED_UUID = '55348d77-c515-425d-b22c-f0c6ecd8d780'
 const UUID_PREFIX = SEED_UUID.slice(0, 24)
 if (!SEED_TEXT.includes(SEED_UUID)) throw new Error('the seed CDR no longer has the expected cmiuuid')
 
-/** The configurations: `load` 'fresh' gives every request a new cmiuuid, 'duplicate' sends one cmiuuid throughout. */
-export const CONFIGS = [
-  { id: 'node', framework: 'node:http', variant: 'bare', server: 'node', load: 'fresh' },
-  { id: 'fastify-bare', framework: 'fastify', variant: 'bare', server: 'fastify-bare', load: 'fresh' },
-  { id: 'fastify-adapter', framework: 'fastify', variant: 'adapter', server: 'fastify-adapter', load: 'fresh' },
-  { id: 'fastify-duplicate', framework: 'fastify', variant: 'duplicate', server: 'fastify-adapter', load: 'duplicate' },
-  { id: 'express-bare', framework: 'express', variant: 'bare', server: 'express-bare', load: 'fresh' },
-  { id: 'express-adapter', framework: 'express', variant: 'adapter', server: 'express-adapter', load: 'fresh' },
-  { id: 'express-duplicate', framework: 'express', variant: 'duplicate', server: 'express-adapter', load: 'duplicate' },
-  { id: 'koa-bare', framework: 'koa', variant: 'bare', server: 'koa-bare', load: 'fresh' },
-  { id: 'koa-adapter', framework: 'koa', variant: 'adapter', server: 'koa-adapter', load: 'fresh' },
-  { id: 'koa-duplicate', framework: 'koa', variant: 'duplicate', server: 'koa-adapter', load: 'duplicate' }
-]
+/**
+ * Every configuration, from the tables in bench/frameworks.mjs. `load` 'fresh' gives every request a new
+ * cmiuuid; 'duplicate' sends one cmiuuid throughout (all requests but the first are duplicates).
+ */
+export function configurations (frameworks = FRAMEWORKS, peers = PEERS) {
+  const out = []
+  for (const f of frameworks) {
+    const group = f.group ?? f.framework
+    out.push({ id: f.bare, framework: f.framework, variant: 'bare', server: f.bare, load: 'fresh', group })
+    out.push({ id: f.adapter, framework: f.framework, variant: 'adapter', server: f.adapter, load: 'fresh', group })
+    out.push({ id: `${f.framework}-duplicate`, framework: f.framework, variant: 'duplicate', server: f.adapter, load: 'duplicate', group })
+  }
+  for (const p of peers) out.push({ id: p.id, framework: p.id, variant: 'peer', server: p.id, load: 'fresh', group: p.group, label: p.label })
+  return out
+}
 
 let counter = 0
 /** The seed CDR with a cmiuuid of the same length: a fresh one per request, or one fixed per server process. */
-const bodyWith = n => SEED_TEXT.replace(SEED_UUID, UUID_PREFIX + String(n).padStart(12, '0'))
+export const bodyWith = n => SEED_TEXT.replace(SEED_UUID, UUID_PREFIX + String(n).padStart(12, '0'))
+const sign = body => `sha256=${createHmac('sha256', OCTOKIT_SECRET).update(body).digest('hex')}`
 
 /**
- * Both load modes build each request in setupRequest, so the load generator does the same work for every
- * server. `fixed` is the one body of the duplicate mode (the same for the warm-up and the measured run).
+ * Every load builds each request in setupRequest, so the load generator does the same work for every
+ * server; the octokit server also gets GitHub's headers and the body's HMAC (computed here, not in the server).
  */
-function request (load, fixed) {
+function request (config, fixed) {
+  const headers = { 'content-type': 'application/json' }
+  const octokit = config.server === 'octokit'
   return {
     method: 'POST',
     path: '/webhook/cdr',
-    headers: { 'content-type': 'application/json' },
+    headers,
     setupRequest (req) {
-      req.body = load === 'fresh' ? bodyWith(++counter) : fixed
+      req.body = config.load === 'fresh' ? bodyWith(++counter) : fixed
+      if (octokit) req.headers = { ...headers, 'x-github-event': 'ping', 'x-github-delivery': String(counter), 'x-hub-signature-256': sign(req.body) }
       return req
     }
   }
 }
 
-function startServer (config, pin) {
+/** Starts one server process; `tree` loads the packages of another checkout (bench:compare). */
+export function startServer (config, { pin, tree }) {
   const args = [SERVER, config.server]
-  const child = pin ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+  const env = tree === undefined ? process.env : { ...process.env, BENCH_TREE: tree }
+  const options = { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env }
+  const child = pin ? spawn('taskset', ['-c', '1', process.execPath, ...args], options) : spawn(process.execPath, args, options)
   let stderr = ''
   child.stderr.on('data', chunk => { stderr += chunk })
   const ready = new Promise((resolve, reject) => {
@@ -55,16 +67,17 @@ function startServer (config, pin) {
     child.once('message', message => {
       clearTimeout(timer)
       if (message.error !== undefined) reject(new Error(message.error))
-      else resolve(message.port)
+      else resolve({ child, port: message.port, config, fixed: bodyWith(++counter) })
     })
     child.once('exit', code => { clearTimeout(timer); reject(new Error(`${config.server}: exited (${code})\n${stderr}`)) })
   })
-  return { child, ready }
+  ready.catch(() => stopServer(child))
+  return ready
 }
 
 const ask = (child, message) => new Promise(resolve => { child.once('message', resolve); child.send(message) })
 
-async function stopServer (child) {
+export async function stopServer (child) {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise(resolve => child.once('exit', resolve))
   try { child.send('exit') } catch {}
@@ -73,42 +86,23 @@ async function stopServer (child) {
   clearTimeout(timer)
 }
 
-function load (port, mode, fixed, seconds, connections) {
-  return autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections,
-    pipelining: 1,
-    duration: seconds,
-    requests: [request(mode, fixed)]
-  })
-}
-
-/** One configuration once: start its server, warm it up, measure, check what it saw, stop it. */
-export async function runOnce (config, settings) {
-  const { child, ready } = startServer(config, settings.pin)
-  try {
-    const port = await ready
-    const fixed = bodyWith(++counter)
-    await load(port, config.load, fixed, settings.warmup, settings.connections)
-    const before = await ask(child, 'stats')
-    const result = await load(port, config.load, fixed, settings.duration, settings.connections)
-    const { calls, cpu } = await ask(child, 'stats')
-    const answered = result['2xx'] + result.non2xx
-    return {
-      rps: result.requests.average,
-      /** the server's CPU time (user + system) per answered request during the measured run, in µs */
-      cpuPerRequest: (cpu.user + cpu.system - before.cpu.user - before.cpu.system) / answered,
-      /** the part of it spent in the kernel (socket reads and writes) */
-      systemPerRequest: (cpu.system - before.cpu.system) / answered,
-      latencyP50: result.latency.p50,
-      latencyP99: result.latency.p99,
-      ok: result['2xx'],
-      non2xx: result.non2xx,
-      errors: result.errors + result.timeouts,
-      calls
-    }
-  } finally {
-    await stopServer(child)
+/** Loads a running server for `seconds` and returns what it cost the server per request answered. */
+export async function measure (server, seconds, connections) {
+  const before = await ask(server.child, 'stats')
+  const result = await autocannon({ url: `http://127.0.0.1:${server.port}`, connections, pipelining: 1, duration: seconds, requests: [request(server.config, server.fixed)] })
+  const after = await ask(server.child, 'stats')
+  const answered = result['2xx'] + result.non2xx
+  return {
+    rps: answered / seconds,
+    /** the server's CPU time (user + system) per answered request, in µs */
+    cpuPerRequest: (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / answered,
+    /** the part of it spent in the kernel (socket reads and writes) */
+    systemPerRequest: (after.cpu.system - before.cpu.system) / answered,
+    latencyP99: result.latency.p99,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    calls: after.calls - before.calls
   }
 }
 
@@ -122,49 +116,103 @@ function pinning (cores) {
 /** Rounds, durations and connections from the environment (BENCH_*), and whether servers are pinned. */
 export function httpSettings (cores) {
   return {
-    rounds: envNumber('BENCH_ROUNDS', 5),
-    duration: envNumber('BENCH_DURATION', 4),
+    rounds: envNumber('BENCH_ROUNDS', 20),
+    duration: envNumber('BENCH_DURATION', 1),
     warmup: envNumber('BENCH_WARMUP', 2),
     connections: envNumber('BENCH_CONNECTIONS', 32),
     pin: pinning(cores)
   }
 }
 
-export async function runHttp ({ cores }) {
-  const settings = httpSettings(cores)
-  const only = process.env.BENCH_HTTP?.split(',')
-  const configs = CONFIGS.filter(c => only === undefined || only.includes(c.id) || only.includes(c.framework))
-  const samples = Object.fromEntries(configs.map(c => [c.id, []]))
-  const skipped = {}
-  for (let round = 1; round <= settings.rounds; round++) {
-    for (const config of configs) {
-      if (skipped[config.server] !== undefined) continue
-      try {
-        const sample = await runOnce(config, settings)
-        samples[config.id].push(sample)
-        const bad = sample.non2xx + sample.errors
-        progress(`http round ${round}/${settings.rounds} ${config.id.padEnd(18)} ${Math.round(sample.rps).toLocaleString('en-US').padStart(7)} req/s  ${sample.cpuPerRequest.toFixed(1).padStart(5)} µs CPU/req  p99 ${sample.latencyP99} ms${bad > 0 ? `  ${bad} non-2xx/errors` : ''}`)
-      } catch (err) {
-        skipped[config.server] = String(err.message).split('\n')[0]
-        progress(`http ${config.id}: skipped (${skipped[config.server]})`)
+/** Seconds a run of these configurations takes, roughly (per sample: the load plus ~0.3 s around it). */
+export const estimateSeconds = (configs, s) => configs.length * (s.warmup + 1 + s.rounds * (s.duration + 0.3))
+
+/**
+ * Runs groups of servers in paired rounds. `sides` lists the servers of each group, each `{ key, config,
+ * tree }`; returns every sample, by key, in round order. A server that does not start is left out (and said so).
+ */
+export async function runRounds (groups, settings, label = s => s.key) {
+  const samples = {}
+  for (const [group, sides] of groups) {
+    const servers = []
+    const running = []
+    try {
+      for (const side of sides) {
+        let server
+        try {
+          server = await startServer(side.config, { pin: settings.pin, tree: side.tree })
+        } catch (err) { // e.g. an adapter that does not exist yet in the build compared with: left out, said so
+          progress(`http ${side.key}: skipped (${String(err.message).split('\n')[0]})`)
+          continue
+        }
+        servers.push(server)
+        running.push(side)
+        await measure(server, settings.warmup, settings.connections) // warm-up: JIT, caches, the store's first keys
+        samples[side.key] = []
       }
+      for (let round = 1; round <= settings.rounds; round++) {
+        const line = []
+        for (const [i, side] of running.entries()) {
+          const sample = await measure(servers[i], settings.duration, settings.connections)
+          samples[side.key].push(sample)
+          const bad = sample.non2xx + sample.errors
+          line.push(`${label(side)} ${sample.cpuPerRequest.toFixed(1)} µs${bad > 0 ? ` (${bad} non-2xx/errors)` : ''}`)
+        }
+        progress(`http ${group} ${round}/${settings.rounds}: ${line.join(', ')}`)
+      }
+    } finally {
+      await Promise.all(servers.map(s => stopServer(s.child)))
     }
   }
-  const results = configs.filter(c => samples[c.id].length > 0).map(c => {
-    const s = samples[c.id]
-    return {
-      ...c,
-      rounds: s.map(x => Math.round(x.rps)),
-      rps: median(s.map(x => x.rps)),
-      cpuPerRequest: median(s.map(x => x.cpuPerRequest)),
-      latencyP50: median(s.map(x => x.latencyP50)),
-      latencyP99: median(s.map(x => x.latencyP99)),
-      non2xx: s.reduce((sum, x) => sum + x.non2xx, 0),
-      errors: s.reduce((sum, x) => sum + x.errors, 0),
-      ok: s.reduce((sum, x) => sum + x.ok, 0),
-      calls: s.map(x => x.calls)
-    }
-  })
-  const skippedList = configs.filter(c => skipped[c.server] !== undefined).map(c => ({ id: c.id, reason: skipped[c.server] }))
-  return { settings, results, skipped: skippedList }
+  return samples
+}
+
+/** Median and quartiles of per-round ratios `a[i] / b[i]` of one field. */
+export function pairedRatios (a, b, field = 'cpuPerRequest') {
+  const ratios = a.map((x, i) => x[field] / b[i][field])
+  const [q1, mid, q3] = quartiles(ratios)
+  return { median: mid, q1, q3, ratios }
+}
+
+const summary = (config, s) => ({
+  ...config,
+  rounds: s.length,
+  cpuPerRequest: median(s.map(x => x.cpuPerRequest)),
+  systemPerRequest: median(s.map(x => x.systemPerRequest)),
+  rps: median(s.map(x => x.rps)),
+  latencyP99: median(s.map(x => x.latencyP99)),
+  ok: s.reduce((sum, x) => sum + x.ok, 0),
+  non2xx: s.reduce((sum, x) => sum + x.non2xx, 0),
+  errors: s.reduce((sum, x) => sum + x.errors, 0),
+  calls: s.reduce((sum, x) => sum + x.calls, 0)
+})
+
+/** The comparisons of bench/frameworks.mjs over the samples that exist: adapter vs bare, adapter vs peer. */
+export function comparisons (samples, frameworks = FRAMEWORKS, peers = PEERS) {
+  const out = []
+  for (const f of frameworks) {
+    const bare = samples[f.bare]
+    const adapter = samples[f.adapter]
+    const duplicate = samples[`${f.framework}-duplicate`]
+    if (bare === undefined || adapter === undefined) continue
+    out.push({ id: f.framework, kind: 'bare/adapter', cpu: pairedRatios(bare, adapter), rps: pairedRatios(adapter, bare, 'rps'), atLeast: f.target, duplicate: duplicate === undefined ? undefined : pairedRatios(bare, duplicate) })
+  }
+  for (const p of peers) {
+    if (p.compare === undefined || samples[p.id] === undefined || samples[p.compare.adapter] === undefined) continue
+    out.push({ id: `${p.compare.adapter}/${p.id}`, kind: 'adapter/peer', cpu: pairedRatios(samples[p.compare.adapter], samples[p.id]), rps: pairedRatios(samples[p.id], samples[p.compare.adapter], 'rps'), atMost: p.compare.atMost })
+  }
+  return out
+}
+
+/** `npm run bench`'s HTTP part: every configuration (or those BENCH_HTTP names: ids, frameworks or groups). */
+export async function runHttp ({ cores }) {
+  const settings = httpSettings(cores)
+  const only = process.env.BENCH_HTTP?.split(',').map(s => s.trim())
+  const configs = configurations().filter(c => only === undefined || only.includes(c.id) || only.includes(c.framework) || only.includes(c.group))
+  const groups = new Map()
+  for (const c of configs) groups.set(c.group, [...(groups.get(c.group) ?? []), { key: c.id, config: c }])
+  progress(`http: ${configs.length} servers in ${groups.size} groups, ${settings.rounds} rounds of ${settings.duration} s each, about ${Math.ceil(estimateSeconds(configs, settings) / 60)} min`)
+  const samples = await runRounds(groups, settings)
+  const results = configs.filter(c => samples[c.id] !== undefined).map(c => summary(c, samples[c.id]))
+  return { settings, results, comparisons: comparisons(samples) }
 }

@@ -34,6 +34,42 @@ export function median (values) {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
+/** First quartile, median and third quartile (linear interpolation between the closest ranks). */
+export function quartiles (values) {
+  if (values.length === 0) return [NaN, NaN, NaN]
+  const sorted = [...values].sort((a, b) => a - b)
+  const at = q => {
+    const pos = (sorted.length - 1) * q
+    const low = Math.floor(pos)
+    return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (pos - low)
+  }
+  return [at(0.25), at(0.5), at(0.75)]
+}
+
+const cpuNow = () => { const u = process.cpuUsage(); return u.user + u.system }
+
+/**
+ * Paired batches in this process: `rounds` times a batch of `a`, then a batch of `b` (each `size` calls),
+ * the CPU time of each batch; the median and quartiles of the per-pair ratios b/a. With `async` (`asyncA`),
+ * `b` (`a`) returns a promise, awaited one call at a time.
+ */
+export async function pairedBatches (a, b, { rounds = envNumber('BENCH_PAIRS', 41), size = 2000, async = false, asyncA = false } = {}) {
+  const batch = async (fn, isAsync) => {
+    const start = cpuNow()
+    if (isAsync) for (let i = 0; i < size; i++) await fn()
+    else for (let i = 0; i < size; i++) fn()
+    return cpuNow() - start
+  }
+  for (let i = 0; i < 3; i++) { await batch(a, asyncA); await batch(b, async) } // warm-up
+  const ratios = []
+  for (let i = 0; i < rounds; i++) {
+    const timeA = await batch(a, asyncA)
+    ratios.push(await batch(b, async) / timeA)
+  }
+  const [q1, mid, q3] = quartiles(ratios)
+  return { median: mid, q1, q3 }
+}
+
 export function machine () {
   const cpus = os.cpus()
   return {

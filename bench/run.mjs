@@ -1,5 +1,5 @@
-// `npm run bench`: core micro-benchmarks, memory, start-up and HTTP, one after the other, then
-// docs/benchmarks.md, docs/benchmarks.svg and docs/benchmarks.json from this one run.
+// `npm run bench`: core (in-process), memory, start-up and HTTP, one after the other, then
+// docs/benchmarks.md, docs/benchmarks.svg and docs/benchmarks.json from this one run (about 10 minutes).
 // BENCH_ONLY=core,memory,startup,http runs a subset and prints the report instead of writing docs/.
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -7,7 +7,7 @@ import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { runHttp } from './http.mjs'
 import { machine, progress, ROOT } from './lib.mjs'
-import { ratios, renderMarkdown, renderSvg } from './report.mjs'
+import { met, renderMarkdown, renderSvg } from './report.mjs'
 import { runStartup } from './startup.mjs'
 
 const SECTIONS = ['core', 'memory', 'startup', 'http']
@@ -51,7 +51,9 @@ if (wanted('memory')) data.memory = await child(['--expose-gc', fileURLToPath(ne
 if (wanted('startup')) data.startup = runStartup()
 if (wanted('http')) {
   data.http = await runHttp({ cores: data.machine.cores })
-  for (const r of ratios(data.http.results)) progress(`${r.framework}: adapter/bare ${r.ratio.toFixed(2)}× (target ${r.target}×), CPU per request bare/adapter ${r.cpuRatio.toFixed(2)}×`)
+  for (const c of data.http.comparisons) {
+    progress(`${c.id} (${c.kind}) CPU per request: ${c.cpu.median.toFixed(2)}× (IQR ${c.cpu.q1.toFixed(2)}–${c.cpu.q3.toFixed(2)}), target ${c.atLeast === undefined ? `≤ ${c.atMost}` : `≥ ${c.atLeast}`}: ${met(c.cpu, c) ? 'met' : 'missed'}`)
+  }
 }
 
 data.machine.loadAverageAtEnd = os.loadavg()[0]

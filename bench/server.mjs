@@ -1,7 +1,14 @@
 // One benchmark server, in its own process: `node bench/server.mjs <target>`.
 // Listens on 127.0.0.1 (random port), tells the parent the port over IPC, counts the requests its
-// handler or callback saw (the parent asks with 'stats'), and exits on 'exit'.
+// handler or callback saw (the parent asks with 'stats' and gets its CPU time too), and exits on 'exit'.
+// BENCH_TREE=<dir> loads our packages from another built checkout (bench:compare); frameworks come from here.
 import http from 'node:http'
+import { pathToFileURL } from 'node:url'
+import { OCTOKIT_SECRET } from './frameworks.mjs'
+
+/** One of our packages: this checkout's, or the one in BENCH_TREE. */
+const ours = name => process.env.BENCH_TREE === undefined ? import(`@piopiy-webhooks/${name}`)
+  : import(pathToFileURL(`${process.env.BENCH_TREE}/packages/${name}/dist/esm/index.js`).href)
 
 const PATH = '/webhook/cdr'
 const OK_BODY = '{"ok":true}'
@@ -43,6 +50,14 @@ const targets = {
       })
     })
   },
+  async octokit () {
+    // GitHub's webhook middleware, the way its docs mount it: HMAC-SHA256 check of the body, JSON parse, an async handler
+    const { Webhooks, createNodeMiddleware } = await import('@octokit/webhooks')
+    const webhooks = new Webhooks({ secret: OCTOKIT_SECRET })
+    webhooks.on('ping', async () => { calls++ })
+    const middleware = createNodeMiddleware(webhooks, { path: PATH })
+    return http.createServer((req, res) => middleware(req, res))
+  },
   async 'fastify-bare' () {
     const { default: Fastify } = await import('fastify')
     const app = Fastify({ logger: false })
@@ -54,7 +69,7 @@ const targets = {
   },
   async 'fastify-adapter' () {
     const { default: Fastify } = await import('fastify')
-    const { piopiyPlugin } = await import('@piopiy-webhooks/fastify')
+    const { piopiyPlugin } = await ours('fastify')
     const app = Fastify({ logger: false })
     await app.register(piopiyPlugin, { onInboundAnswered })
     return app
@@ -65,12 +80,12 @@ const targets = {
   },
   async 'fastify-own-reader-parse' () {
     // the same, with parseNotification (parse, classify, validate, normalize) instead of JSON.parse
-    const { parseNotification } = await import('@piopiy-webhooks/core')
+    const { parseNotification } = await ours('core')
     return await fastifyOwnReader(parseNotification, result => result.ok)
   },
   async 'fastify-adapter-no-dedupe' () {
     const { default: Fastify } = await import('fastify')
-    const { piopiyPlugin } = await import('@piopiy-webhooks/fastify')
+    const { piopiyPlugin } = await ours('fastify')
     const app = Fastify({ logger: false })
     await app.register(piopiyPlugin, { onInboundAnswered, idempotency: false })
     return app
@@ -87,7 +102,7 @@ const targets = {
   },
   async 'express-adapter' () {
     const { default: express } = await import('express')
-    const { piopiyMiddleware } = await import('@piopiy-webhooks/express')
+    const { piopiyMiddleware } = await ours('express')
     if (typeof piopiyMiddleware !== 'function') throw new Error('@piopiy-webhooks/express has no piopiyMiddleware yet')
     const app = express()
     app.use(piopiyMiddleware({ onInboundAnswered }))
@@ -107,7 +122,7 @@ const targets = {
   },
   async 'koa-adapter' () {
     const { default: Koa } = await import('koa')
-    const { piopiyMiddleware } = await import('@piopiy-webhooks/koa')
+    const { piopiyMiddleware } = await ours('koa')
     if (typeof piopiyMiddleware !== 'function') throw new Error('@piopiy-webhooks/koa has no piopiyMiddleware yet')
     const app = new Koa()
     app.use(piopiyMiddleware({ onInboundAnswered }))

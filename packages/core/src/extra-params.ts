@@ -7,11 +7,10 @@
  * JSON goes through JSON.parse; the others through the small recursive-descent reader below. Nothing is
  * evaluated. A string that fits no style gives `undefined` (never an error).
  */
-import { FORBIDDEN_KEYS, parseJson } from './safe-json.js'
+import { isForbidden, parseJson } from './safe-json.js'
 
 type Value = string | number | boolean | null | Value[] | { [key: string]: Value }
 const MAX_DEPTH = 32
-const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/
 
 /** Parses `extra_params` from any documented style; `undefined` when it fits none. */
 export function parseExtraParams (raw: string): Record<string, unknown> | undefined {
@@ -44,6 +43,17 @@ const isSpace = (code: number): boolean => code === 32 || (code >= 9 && code <= 
 const isKeyChar = (code: number): boolean =>
   (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36 || code === 46 || code === 45
 
+// character codes the reader compares (a code compare costs less than a one-character string)
+const DOUBLE_QUOTE = 34
+const SINGLE_QUOTE = 39
+const COMMA = 44
+const COLON = 58
+const EQUALS = 61
+const OPEN_LIST = 91
+const CLOSE_LIST = 93
+const OPEN = 123
+const CLOSE = 125
+
 class LooseReader {
   pos = 0
   constructor (readonly text: string) {}
@@ -62,29 +72,29 @@ class LooseReader {
     this.pos++
   }
 
-  peek (): string | undefined {
+  /** The code of the next character that is not a space (NaN at the end). */
+  peek (): number {
     this.skipSpace()
-    return this.text[this.pos]
+    return this.text.charCodeAt(this.pos)
   }
 
   object (depth: number): Record<string, Value> {
     if (depth > MAX_DEPTH) this.fail()
     this.open()
     const out: Record<string, Value> = {}
-    if (this.peek() === '}') { this.pos++; return out }
+    if (this.peek() === CLOSE) { this.pos++; return out }
     for (;;) {
       const key = this.key()
-      this.skipSpace()
-      const sep = this.text[this.pos]
-      if (sep !== ':' && sep !== '=') this.fail()
+      const sep = this.peek()
+      if (sep !== COLON && sep !== EQUALS) this.fail()
       this.pos++
-      const value = this.value(depth, sep === '=')
-      if (!FORBIDDEN_KEYS.has(key)) out[key] = value
+      const value = this.value(depth, sep === EQUALS)
+      if (!isForbidden(key)) out[key] = value
       const next = this.peek()
       this.pos++
-      if (next === '}') return out
-      if (next !== ',') this.fail()
-      if (this.peek() === '}') { this.pos++; return out } // trailing comma
+      if (next === CLOSE) return out
+      if (next !== COMMA) this.fail()
+      if (this.peek() === CLOSE) { this.pos++; return out } // trailing comma
     }
   }
 
@@ -92,19 +102,19 @@ class LooseReader {
     if (depth > MAX_DEPTH) this.fail()
     this.open()
     const out: Value[] = []
-    if (this.peek() === ']') { this.pos++; return out }
+    if (this.peek() === CLOSE_LIST) { this.pos++; return out }
     for (;;) {
       out.push(this.value(depth, false))
       const next = this.peek()
       this.pos++
-      if (next === ']') return out
-      if (next !== ',') this.fail()
+      if (next === CLOSE_LIST) return out
+      if (next !== COMMA) this.fail()
     }
   }
 
   key (): string {
-    const char = this.peek()
-    if (char === '"' || char === "'") return this.quoted(char)
+    const code = this.peek()
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) return this.quoted(code === DOUBLE_QUOTE ? '"' : "'")
     const start = this.pos
     while (isKeyChar(this.text.charCodeAt(this.pos))) this.pos++
     if (this.pos === start) this.fail()
@@ -135,14 +145,15 @@ class LooseReader {
   }
 
   value (depth: number, keyValueStyle: boolean): Value {
-    const char = this.peek()
-    if (char === '"' || char === "'") return this.quoted(char)
-    if (char === '{') return this.object(depth + 1)
-    if (char === '[' && !keyValueStyle) return this.array(depth + 1)
+    const code = this.peek()
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) return this.quoted(code === DOUBLE_QUOTE ? '"' : "'")
+    if (code === OPEN) return this.object(depth + 1)
+    if (code === OPEN_LIST && !keyValueStyle) return this.array(depth + 1)
     // a bare word runs to the next separator: `value`, `Akil Kumar`, `8915726`, `true`
     const start = this.pos
-    while (this.pos < this.text.length && !',}]'.includes(this.text[this.pos] as string)) this.pos++
-    const word = this.text.slice(start, this.pos).trim()
+    const text = this.text
+    for (let c = code; this.pos < text.length && c !== COMMA && c !== CLOSE && c !== CLOSE_LIST; c = text.charCodeAt(++this.pos));
+    const word = text.slice(start, this.pos).trim()
     if (word === '') this.fail()
     return bareValue(word)
   }
@@ -153,10 +164,12 @@ function bareValue (word: string): Value {
   if (word === 'true') return true
   if (word === 'false') return false
   if (word === 'null') return null
-  if (NUMBER.test(word)) {
+  const first = word.charCodeAt(0)
+  if ((first >= 48 && first <= 57) || first === 45) { // a digit or '-': maybe a number
     const n = Number(word)
-    // '04471000000' or a 20-digit id would change if made a number: keep those as strings
-    if (String(n) === word) return n
+    // only a word that is the number's own shortest text becomes a number: '04471000000', '1.50', '0x1f' or a
+    // 20-digit id would change if made one, and stay strings
+    if (Number.isFinite(n) && String(n) === word) return n
   }
   return word
 }

@@ -12,7 +12,9 @@ export type ParseResult =
 const invalid = (...reasons: string[]): ParseResult => ({ ok: false, status: 400, reasons })
 
 function decode (input: Uint8Array | string): string {
-  const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8')
+  const text = typeof input === 'string' ? input
+    : Buffer.isBuffer(input) ? input.toString() // a Buffer (every adapter's case) decodes as UTF-8 without a view
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8')
   return text.charCodeAt(0) === 0xFEFF ? text.slice(1) : text
 }
 

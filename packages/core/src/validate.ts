@@ -1,16 +1,16 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import { NOT_BLANK } from './generated/schemas.js'
+import * as generated from './generated/validators.js'
 import type { NotificationKind } from './records.js'
-import { NOT_BLANK, CallEventPayloadSchema, CdrPayloadSchema, StreamEventPayloadSchema, UnknownPayloadSchema } from './schemas.js'
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
+/** What an Ajv validator reports for each problem (the fields read here). */
+interface ErrorObject { keyword: string, instancePath: string, params: Record<string, unknown> }
+type Validator = ((payload: unknown) => boolean) & { errors?: ErrorObject[] | null }
 
-/** One compiled validator per kind, built once when the module loads. */
-const validators: Record<NotificationKind, ValidateFunction> = {
-  cdr: ajv.compile(CdrPayloadSchema),
-  event: ajv.compile(CallEventPayloadSchema),
-  stream: ajv.compile(StreamEventPayloadSchema),
-  unknown: ajv.compile(UnknownPayloadSchema)
-}
+/**
+ * One validator per kind: Ajv's standalone code, generated from the wire schemas at build time
+ * (scripts/generate.ts), so that neither Ajv nor TypeBox is loaded or compiles anything at start-up.
+ */
+const validators = generated as Record<NotificationKind, Validator>
 
 /** Checks a payload against its kind's schema; returns human-readable reasons (empty when valid). */
 export function validate (kind: NotificationKind, payload: Record<string, unknown>): string[] {

@@ -1,17 +1,17 @@
-// Profiles one benchmark server under load: `node bench/profile.mjs <target> [seconds]`
+// Profiles one benchmark server under load: `node bench/tools/profile.mjs <target> [seconds]`
 // (targets: see bench/server.mjs). Writes a .cpuprofile (open it in Chrome DevTools) under
 // bench/profiles/ and prints the functions with the most self time.
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { SEED_TEXT } from './lib.mjs'
+import { SEED_TEXT } from '../lib.mjs'
 
 const target = process.argv[2] ?? 'fastify-adapter'
 const seconds = Number(process.argv[3] ?? 5)
-const dir = fileURLToPath(new URL(`./profiles/${target}`, import.meta.url))
+const dir = fileURLToPath(new URL(`../profiles/${target}`, import.meta.url))
 rmSync(dir, { recursive: true, force: true })
-const server = fileURLToPath(new URL('./server.mjs', import.meta.url))
+const server = fileURLToPath(new URL('../server.mjs', import.meta.url))
 const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, server, target], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
 const ready = await new Promise(resolve => child.once('message', resolve))
 if (ready.error !== undefined) throw new Error(ready.error)

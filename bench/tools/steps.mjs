@@ -1,0 +1,38 @@
+// Where a Fastify webhook's server CPU goes: `node bench/tools/steps.mjs` (after `npm run build`).
+// Measures the bare Fastify route, then servers that each add one piece of the adapter, with the load
+// and settings of bench/http.mjs (paired rounds), and prints a markdown table of the server CPU per
+// request and what each step adds. Not part of `npm run bench`: bench/findings.md quotes it.
+import os from 'node:os'
+import { httpSettings, runRounds } from '../http.mjs'
+import { median, quartiles } from '../lib.mjs'
+
+const STEPS = [
+  ['fastify-bare', 'Fastify’s JSON route: its own body reader, `JSON.parse`, `{ ok: true }`'],
+  ['fastify-own-reader', 'a catch-all content-type parser and the stream read with listeners (what the adapter hands the core), `JSON.parse`, a prepared JSON answer'],
+  ['fastify-own-reader-parse', '`parseNotification` instead of `JSON.parse`: classify, validate (Ajv), normalize (Dates, phone strings, `extra_params`), deep freeze'],
+  ['fastify-adapter-no-dedupe', 'the whole adapter with `idempotency: false`: route and method checks, auth, content type, limits, the async callback with its timeout'],
+  ['fastify-adapter', 'the default adapter: dedupe on (in-memory store, a fresh `cmiuuid` per request)']
+]
+
+const settings = httpSettings(os.cpus().length)
+const sides = STEPS.map(([server]) => ({ key: server, config: { id: server, server, load: 'fresh' } }))
+const samples = await runRounds(new Map([['steps', sides]]), settings)
+for (const [server] of STEPS) {
+  const bad = samples[server].reduce((sum, x) => sum + x.non2xx + x.errors, 0)
+  if (bad > 0) throw new Error(`${server}: ${bad} non-2xx answers or errors`)
+}
+
+const cpu = STEPS.map(([server]) => median(samples[server].map(x => x.cpuPerRequest)))
+const kernel = STEPS.map(([server]) => median(samples[server].map(x => x.systemPerRequest)))
+console.log(`Server CPU per request, medians of ${settings.rounds} paired rounds of ${settings.duration} s; each step's cost is the median of its per-round difference to the step before (${settings.connections} connections, fresh cmiuuid per request; ${os.cpus()[0]?.model.trim()}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(2)} at the end):\n`)
+console.log('| server | adds | CPU µs/req (kernel) | added by this step (IQR) |')
+console.log('|---|---|---|---|')
+for (const [index, [server, adds]] of STEPS.entries()) {
+  let added = ''
+  if (index > 0) {
+    const previous = samples[STEPS[index - 1][0]]
+    const [q1, mid, q3] = quartiles(samples[server].map((x, i) => x.cpuPerRequest - previous[i].cpuPerRequest))
+    added = `${mid >= 0 ? '+' : '−'}${Math.abs(mid).toFixed(1)} µs (${q1.toFixed(1)} to ${q3.toFixed(1)})`
+  }
+  console.log(`| \`${server}\` | ${adds} | ${cpu[index].toFixed(1)} (${kernel[index].toFixed(1)}) | ${added} |`)
+}
