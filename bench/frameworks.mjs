@@ -9,8 +9,8 @@
 export const FRAMEWORKS = [
   { framework: 'fastify', bare: 'fastify-bare', adapter: 'fastify-adapter', target: 0.80 },
   { framework: 'express', bare: 'express-bare', adapter: 'express-adapter', target: 1.15 },
-  { framework: 'koa', bare: 'koa-bare', adapter: 'koa-adapter', target: 0.95 }
-  // { framework: 'hono', bare: 'hono-bare', adapter: 'hono-adapter', target: 0.80 }
+  { framework: 'koa', bare: 'koa-bare', adapter: 'koa-adapter', target: 0.95 },
+  { framework: 'hono', bare: 'hono-bare', adapter: 'hono-adapter', target: 0.80 }
 ]
 
 /**

@@ -18,6 +18,8 @@ const results: HttpResult[] = [
   result('express-adapter', 'express', 'adapter', 5_000, 150),
   result('koa-bare', 'koa', 'bare', 10_000, 60),
   result('koa-adapter', 'koa', 'adapter', 9_600, 62),
+  result('hono-bare', 'hono', 'bare', 14_000, 45),
+  result('hono-adapter', 'hono', 'adapter', 8_000, 90),
   result('node', 'node', 'peer', 20_000, 35),
   result('octokit', 'octokit', 'peer', 12_000, 50)
 ]
@@ -27,6 +29,7 @@ const comparisons: Comparison[] = [
   { id: 'fastify', kind: 'bare/adapter', cpu: ratio(0.5, 0.45, 0.55), rps: ratio(0.5, 0.5, 0.5), atLeast: 0.8, duplicate: ratio(0.66, 0.6, 0.7) },
   { id: 'express', kind: 'bare/adapter', cpu: ratio(1.2, 1.1, 1.3), rps: ratio(1, 1, 1), atLeast: 1.15 },
   { id: 'koa', kind: 'bare/adapter', cpu: ratio(0.95, 0.9, 0.99), rps: ratio(0.96, 0.9, 1), atLeast: 0.95 },
+  { id: 'hono', kind: 'bare/adapter', cpu: ratio(0.5, 0.48, 0.52), rps: ratio(0.57, 0.55, 0.6), atLeast: 0.8 },
   { id: 'fastify-adapter/octokit', kind: 'adapter/peer', cpu: ratio(1.6, 1.5, 1.7), rps: ratio(0.75, 0.7, 0.8), atMost: 0.8 }
 ]
 
@@ -104,7 +107,7 @@ t.test('the markdown: machine, paired ratios with their IQR and verdicts, every 
 t.test('the markdown says which frameworks were not measured, and leaves out sections not run', async t => {
   const partial: BenchData = {
     machine: data.machine,
-    http: { settings: { rounds: 1, duration: 1, warmup: 1, connections: 8, pin: false }, results: results.filter(r => r.framework !== 'koa' && r.variant !== 'peer'), comparisons: comparisons.filter(c => c.id === 'fastify' || c.id === 'express') }
+    http: { settings: { rounds: 1, duration: 1, warmup: 1, connections: 8, pin: false }, results: results.filter(r => r.framework !== 'koa' && r.variant !== 'peer'), comparisons: comparisons.filter(c => c.id === 'fastify' || c.id === 'express' || c.id === 'hono') }
   }
   const md = renderMarkdown(partial)
   t.match(md, 'Not measured in this run: koa.')

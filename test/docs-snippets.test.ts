@@ -44,6 +44,11 @@ declare global {
   const piopiyMiddleware: typeof import('@piopiy-webhooks/express').piopiyMiddleware
   const inboundAnsweredCdr: typeof import('@piopiy-webhooks/testing').inboundAnsweredCdr
   const RedisIdempotencyStore: typeof import('@piopiy-webhooks/redis').RedisIdempotencyStore
+  /** Your SQL client (pg, mysql2, …). */
+  const sql: { query (text: string, values: unknown[]): Promise<unknown> }
+  /** The runtimes' own globals, as @types/bun and Deno's types declare them (the part the docs use). */
+  const Bun: { serve (options: { port?: number, fetch (request: Request): Response | Promise<Response> }): unknown }
+  const Deno: { serve (options: { port?: number }, handler: (request: Request) => Response | Promise<Response>): unknown }
 }
 export {}
 `

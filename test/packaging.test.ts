@@ -72,8 +72,9 @@ for (const { manifest } of publishable) {
     const tarball = (packed.get(manifest.name) as { tarball: string }).tarball
     const attw = join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js')
     const result = await exec(process.execPath, [attw, tarball, '--format', 'json', '--profile', 'node16'], { env, maxBuffer: 16 * 1024 * 1024 }).catch((err: { stdout: string }) => err)
-    const { analysis } = JSON.parse(result.stdout) as { analysis: { problems: unknown[] } }
-    t.same(analysis.problems, [])
+    const { analysis } = JSON.parse(result.stdout) as { analysis: { problems: Array<{ resolutionKind?: string }> } }
+    // the node16 profile: node10 resolution (TypeScript's old `moduleResolution: node`, which cannot see subpath exports) is not supported
+    t.same(analysis.problems.filter(problem => problem.resolutionKind !== 'node10'), [])
   })
 }
 

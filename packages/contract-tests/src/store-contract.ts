@@ -39,7 +39,15 @@ const renew = async (store: IdempotencyStore, key: string, owner: string, ttlMs:
 export function runStoreContract (t: Tap, name: string, harness: StoreHarness): void {
   const make = async (ttlMs = HOUR, maxKeys?: number): Promise<IdempotencyStore> =>
     await harness.make(maxKeys === undefined ? { ttlMs } : { ttlMs, maxKeys })
+  ownershipContract(t, name, harness, make)
+  leaseContract(t, name, harness, make)
+  if (harness.evicts === true) runEvictionContract(t, name, harness, make)
+}
 
+type MakeStore = (ttlMs?: number, maxKeys?: number) => Promise<IdempotencyStore>
+
+/** Claims have owners: only the owner's complete/release acts, and nothing late undoes a newer state. */
+function ownershipContract (t: Tap, name: string, harness: StoreHarness, make: MakeStore): void {
   t.test(`${name}: claim, in-flight for anyone else, done after complete`, async t => {
     const store = await make()
     t.equal(await store.claim('k1', LONG, 'a:1'), 'claimed')
@@ -91,7 +99,10 @@ export function runStoreContract (t: Tap, name: string, harness: StoreHarness): 
     await store.release('k', 'retry:1') // the retry failed
     t.equal(await store.claim('k', LONG, 'third:2'), 'done', 'still done')
   })
+}
 
+/** Leases: renewed by their owner only, lapsed ones claimable again; done keys live for ttlMs. */
+function leaseContract (t: Tap, name: string, harness: StoreHarness, make: MakeStore): void {
   t.test(`${name}: renew keeps the owner's claim past its first lease; nobody else can renew`, async t => {
     const store = await make()
     t.type(store.renew, 'function', 'the store renews leases')
@@ -123,12 +134,10 @@ export function runStoreContract (t: Tap, name: string, harness: StoreHarness): 
     await harness.elapse(PAST_SHORT)
     t.equal(await store.claim('k', LONG, 'b:1'), 'claimed', 'forgotten after ttlMs')
   })
-
-  if (harness.evicts === true) runEvictionContract(t, name, harness, make)
 }
 
 /** maxKeys: live claims are never forgotten, expired keys go first, a live done key goes with a warning. */
-function runEvictionContract (t: Tap, name: string, harness: StoreHarness, make: (ttlMs?: number, maxKeys?: number) => Promise<IdempotencyStore>): void {
+function runEvictionContract (t: Tap, name: string, harness: StoreHarness, make: MakeStore): void {
   t.test(`${name}: eviction never forgets a claim in flight`, async t => {
     const store = await make(HOUR, 3)
     t.equal(await store.claim('slow', LONG, 'a:1'), 'claimed')
