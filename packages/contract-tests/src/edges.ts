@@ -5,6 +5,7 @@
  */
 import type { ReceiverOptions } from '@piopiy-webhooks/core'
 import { connect } from 'node:net'
+import { gzipSync } from 'node:zlib'
 import type { Mount, Tap } from './contract.js'
 import { type Call, recordCallbacks } from './helpers.js'
 
@@ -24,7 +25,7 @@ const BOUND_MS = 5000
  * Opens a keep-alive socket to `hook` and writes `first`; once the answer starts to arrive, writes `then`
  * (a second request on the same socket). Resolves when the server closes the socket.
  */
-async function exchange (hook: string, first: string, then?: string): Promise<Exchange> {
+async function exchange (hook: string, first: string | Buffer, then?: string): Promise<Exchange> {
   const { hostname, port } = new URL(hook)
   const socket = connect({ host: hostname, port: Number(port) })
   let text = ''
@@ -49,6 +50,10 @@ function post (hook: string, headers: Record<string, string>, body = ''): string
 const sized = (hook: string, body: string): string => post(hook, { 'content-length': String(Buffer.byteLength(body)) }, body)
 const chunked = (hook: string, body: string): string =>
   post(hook, { 'transfer-encoding': 'chunked' }, `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`)
+
+/** A raw POST of `bytes` on a connection the server closes after answering. */
+const once = (hook: string, headers: Record<string, string>, bytes: Buffer): Buffer =>
+  Buffer.concat([Buffer.from(post(hook, { connection: 'close', 'content-length': String(bytes.length), ...headers })), bytes])
 
 /** The status lines of every answer on the socket. */
 const statuses = (text: string): string[] => [...text.matchAll(/^HTTP\/1\.1 \d{3}/gm)].map(m => m[0])
@@ -88,5 +93,17 @@ export const EDGE_ROWS: Array<[title: string, mounts: Mount[], row: (t: Tap, mou
     answeredOnceThenClosed(t, got, 408)
     t.same(ran(rec.calls), ['onInvalid:408'])
     t.match((rec.of('onInvalid')[0] as Call).record, { rawBody: seedBody.slice(0, 10) }, 'with what arrived')
+  }],
+  ['bodies are decoded as declared: charset and gzip; an unknown charset or coding is 415; a gzip bomb is 413', ['root', 'prefix'], async (t, mount, { seedBody, open }) => {
+    const rec = recordCallbacks()
+    const { hook } = await open(t, rec.options, mount)
+    const utf16 = { 'content-type': 'application/json; charset=utf-16le', 'content-encoding': 'gzip' }
+    t.same(statuses((await exchange(hook, once(hook, utf16, gzipSync(Buffer.from(seedBody, 'utf16le'))))).text), ['HTTP/1.1 200'], 'gzip UTF-16LE: 200')
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, ' '), { level: 9 })
+    t.same(statuses((await exchange(hook, once(hook, { 'content-encoding': 'gzip' }, bomb))).text), ['HTTP/1.1 413'], '50 MiB of spaces in a gzip: 413')
+    const klingon = { 'content-type': 'application/json; charset=klingon' }
+    t.same(statuses((await exchange(hook, once(hook, klingon, Buffer.from(seedBody)))).text), ['HTTP/1.1 415'], 'unknown charset: 415')
+    t.same(statuses((await exchange(hook, once(hook, { 'content-encoding': 'compress' }, Buffer.from(seedBody)))).text), ['HTTP/1.1 415'], 'unknown coding: 415')
+    t.same(ran(rec.calls), ['onInboundAnswered:answered', 'onNotification:answered', 'onInvalid:413', 'onInvalid:415', 'onInvalid:415'])
   }]
 ]

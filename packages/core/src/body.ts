@@ -1,4 +1,5 @@
 /** Reads a request body with a byte limit, from whatever the adapter hands over. */
+import { type Decoded, decodeBody } from './decode.js'
 import { joinedHeader } from './headers.js'
 import type { WebhookRequest } from './types.js'
 
@@ -115,6 +116,8 @@ export interface RequestBody {
   tooLarge: boolean
   /** Not received within the time allowed. */
   timedOut: boolean
+  /** Read in full but not decodable: an unknown charset or content-encoding, corrupt or over the limit once inflated. */
+  refused?: Extract<Decoded, { ok: false }>
 }
 
 /** A parsed body as text: a string (express.text()), bytes (express.raw()) or JSON. */
@@ -134,8 +137,10 @@ export async function requestBody (req: WebhookRequest, limit: number, timeoutMs
   if (parsed === undefined) {
     if (Number(contentLength) > limit) return UNREAD_TOO_LARGE
     const { bytes, tooLarge, timedOut = false } = await readBody(req.rawBody, limit, timeoutMs)
-    const text = bytes.toString('utf8') // decoded once: for onInvalid and for the parser
-    return { input: text, text, tooLarge, timedOut }
+    const decoded = tooLarge || timedOut ? undefined : await decodeBody(bytes, req.headers, limit)
+    if (decoded?.ok === true) return { input: decoded.text, text: decoded.text, tooLarge, timedOut } // decoded once: for onInvalid and the parser
+    const text = bytes.toString('utf8') // not decodable as declared: shown as UTF-8
+    return decoded === undefined ? { input: text, text, tooLarge, timedOut } : { input: text, text, tooLarge, timedOut, refused: decoded }
   }
   let full: string | undefined
   const fullText = (): string => (full ??= textOf(parsed))

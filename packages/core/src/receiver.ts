@@ -84,6 +84,7 @@ async function handle ({ opts, auth, delivery }: Setup, req: WebhookRequest): Pr
   if (body.tooLarge) {
     return await reject(413, [req.tooLarge === true ? 'body: larger than the body parser\'s limit' : `body: larger than bodyLimit (${opts.bodyLimit} bytes)`])
   }
+  if (body.refused !== undefined) return await reject(body.refused.status, [body.refused.reason])
   const result = parseNotification(body.input as object | string | undefined)
   if (!result.ok) return await reject(400, result.reasons)
   const n = result.notification
