@@ -24,7 +24,8 @@ const read = (file: string): string => readFileSync(join(root, file), 'utf8')
 // so adding an option to the core without listing it here breaks `npm run typecheck`.
 const OPTIONS = {
   path: true, onInboundAnswered: true, onInboundMissed: true, onOutboundAnswered: true, onOutboundMissed: true, onCallEvent: true,
-  onStreamEvent: true, onNotification: true, onInvalid: true, onError: true, idempotency: true, bodyLimit: true, handlerTimeoutMs: true, leaseMs: true,
+  onStreamEvent: true, onNotification: true, onInvalid: true, onError: true, idempotency: true, bodyLimit: true, bodyTimeoutMs: true,
+  handlerTimeoutMs: true, leaseMs: true,
   auth: true, logger: true
 } satisfies Record<keyof ReceiverOptions, true>
 const AUTH = { token: true, basic: true, allowIps: true, trustProxy: true, appIds: true } satisfies Record<keyof AuthOptions, true>
@@ -95,7 +96,7 @@ t.test('configuration.md states the defaults the core applies and its JSDoc @def
   const auth = new Map(table(doc, '`auth`').map(row => [firstName(row), row[1] as string]))
   for (const [name, value] of jsdocDefaults('AuthOptions')) t.equal(plain(auth.get(name) ?? ''), plain(value), `auth.${name} default`)
   for (const [name, value] of jsdocDefaults('TokenAuth')) t.equal(plain(auth.get(`token.${name}`) ?? ''), plain(value), `auth.token.${name} default`)
-  t.equal(jsdocDefaults('ReceiverOptions').size, 8, 'eight options carry an @default')
+  t.equal(jsdocDefaults('ReceiverOptions').size, 9, 'nine options carry an @default')
 
   // the token defaults as the receiver applies them: the x-webhook-token header and the token query parameter
   const receiver = createReceiver({ auth: { token: 's3cret' }, logger: silentLogger, onInvalid () {} })

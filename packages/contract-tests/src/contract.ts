@@ -4,6 +4,7 @@
  */
 import { MemoryIdempotencyStore, type CallbackName, type ClaimResult, type IdempotencyStore, type ReceiverOptions } from '@piopiy-webhooks/core'
 import type { t as tapRoot } from 'tap'
+import { EDGE_ROWS } from './edges.js'
 import { type Call, recordCallbacks } from './helpers.js'
 import { loadSamples, type Sample } from './samples.js'
 
@@ -419,7 +420,7 @@ export async function runAdapterContract (t: Tap, name: string, makeHarness: Mak
   await t.test(`${name}: HTTP contract`, async t => {
     for (const mount of ['root', 'prefix', 'after-body-parser'] as const) {
       await t.test(`mounted: ${mount}`, async t => {
-        for (const [title, mounts, row] of ROWS) {
+        for (const [title, mounts, row] of [...ROWS, ...EDGE_ROWS]) {
           if (mounts.includes(mount)) await t.test(title, async t => { await row(t, mount, env) })
         }
       })

@@ -1,4 +1,5 @@
 /** Reads a request body with a byte limit, from whatever the adapter hands over. */
+import { type Decoded, decodeBody } from './decode.js'
 import { joinedHeader } from './headers.js'
 import type { WebhookRequest } from './types.js'
 
@@ -6,6 +7,8 @@ export interface Body {
   /** The bytes read: the whole body, or the first `limit` bytes when it was too large. */
   bytes: Buffer
   tooLarge: boolean
+  /** Set when the body did not arrive within the time allowed (`bytes`: what came so far). */
+  timedOut?: true
 }
 
 interface NodeReadable extends AsyncIterable<Uint8Array | string> {
@@ -22,6 +25,8 @@ const collect = (chunks: Buffer[], size: number, limit: number): Body => {
   return size > limit ? { bytes: bytes.subarray(0, limit), tooLarge: true } : { bytes, tooLarge: false }
 }
 
+const timedOut = (chunks: Buffer[], size: number): Body => ({ bytes: Buffer.concat(chunks, size), tooLarge: false, timedOut: true })
+
 const isNodeReadable = (body: object): body is NodeReadable => typeof (body as NodeReadable).on === 'function' && typeof (body as NodeReadable).pause === 'function'
 
 /**
@@ -29,17 +34,26 @@ const isNodeReadable = (body: object): body is NodeReadable => typeof (body as N
  * written on its socket; Node discards the rest. A stream that already ended (read by someone else) gives an
  * empty body at once rather than waiting for an 'end' that never comes.
  */
-function readNodeStream (stream: NodeReadable, limit: number): Promise<Body> {
+function readNodeStream (stream: NodeReadable, limit: number, timeoutMs: number): Promise<Body> {
   if (stream.readableEnded === true) return Promise.resolve({ bytes: Buffer.alloc(0), tooLarge: false })
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    const finish = (): void => {
+    const stop = (): void => {
+      clearTimeout(timer)
       stream.off('data', onData)
       stream.off('end', finish)
       stream.off('error', onError)
+    }
+    const finish = (): void => {
+      stop()
       resolve(collect(chunks, size, limit))
     }
+    const timer = setTimeout(() => {
+      stop()
+      stream.pause()
+      resolve(timedOut(chunks, size))
+    }, timeoutMs)
     const onData = (chunk: unknown): void => {
       const buffer = toBuffer(chunk as Uint8Array | string)
       chunks.push(buffer)
@@ -50,8 +64,7 @@ function readNodeStream (stream: NodeReadable, limit: number): Promise<Body> {
       }
     }
     const onError = (err: unknown): void => {
-      stream.off('data', onData)
-      stream.off('end', finish)
+      stop()
       reject(err)
     }
     stream.on('data', onData)
@@ -60,28 +73,37 @@ function readNodeStream (stream: NodeReadable, limit: number): Promise<Body> {
   })
 }
 
-async function readIterable (body: AsyncIterable<Uint8Array | string>, limit: number): Promise<Body> {
+const TIMED_OUT = Symbol('timed out')
+
+async function readIterable (body: AsyncIterable<Uint8Array | string>, limit: number, timeoutMs: number): Promise<Body> {
   const chunks: Buffer[] = []
   let size = 0
   const iterator = body[Symbol.asyncIterator]()
-  while (size <= limit) {
-    const { done, value } = await iterator.next()
-    if (done === true) break
-    const buffer = toBuffer(value)
-    chunks.push(buffer)
-    size += buffer.length
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<typeof TIMED_OUT>(resolve => { timer = setTimeout(resolve, timeoutMs, TIMED_OUT) })
+  try {
+    while (size <= limit) {
+      const next = await Promise.race([iterator.next(), deadline])
+      if (next === TIMED_OUT) return timedOut(chunks, size)
+      if (next.done === true) break
+      const buffer = toBuffer(next.value)
+      chunks.push(buffer)
+      size += buffer.length
+    }
+  } finally {
+    clearTimeout(timer)
   }
   return collect(chunks, size, limit)
 }
 
-/** The raw body of a request, limited to `limit` bytes. */
-export function readBody (rawBody: WebhookRequest['rawBody'], limit: number): Body | Promise<Body> {
+/** The raw body of a request, limited to `limit` bytes and to `timeoutMs` for a stream. */
+export function readBody (rawBody: WebhookRequest['rawBody'], limit: number, timeoutMs = 10_000): Body | Promise<Body> {
   if (rawBody === undefined) return { bytes: Buffer.alloc(0), tooLarge: false }
   if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) {
     const bytes = toBuffer(rawBody)
     return { bytes: bytes.length > limit ? bytes.subarray(0, limit) : bytes, tooLarge: bytes.length > limit }
   }
-  return isNodeReadable(rawBody) ? readNodeStream(rawBody, limit) : readIterable(rawBody, limit)
+  return isNodeReadable(rawBody) ? readNodeStream(rawBody, limit, timeoutMs) : readIterable(rawBody, limit, timeoutMs)
 }
 
 /** A request's body, read once: what the parser gets, its text for `onInvalid`, and whether it is over the limit. */
@@ -90,27 +112,39 @@ export interface RequestBody {
   input: unknown
   /** The body as text (cut to the limit when too large); for a parsed body, made on first read. */
   readonly text: string
-  /** Over `limit`, or refused by the framework parser's own limit (`req.tooLarge`). */
+  /** Over `limit` (declared or read), or refused by the framework parser's own limit (`req.tooLarge`). */
   tooLarge: boolean
+  /** Not received within the time allowed. */
+  timedOut: boolean
+  /** Read in full but not decodable: an unknown charset or content-encoding, corrupt or over the limit once inflated. */
+  refused?: Extract<Decoded, { ok: false }>
 }
 
 /** A parsed body as text: a string (express.text()), bytes (express.raw()) or JSON. */
 const textOf = (parsed: unknown): string =>
   typeof parsed === 'string' ? parsed : parsed instanceof Uint8Array ? Buffer.from(parsed).toString('utf8') : JSON.stringify(parsed) ?? ''
 
-/** Reads the body of `req` within `limit` bytes: the raw bytes, or what a framework parser left. */
-export async function requestBody (req: WebhookRequest, limit: number): Promise<RequestBody> {
-  if (req.tooLarge === true) return { input: undefined, text: '', tooLarge: true }
+const UNREAD_TOO_LARGE: RequestBody = Object.freeze({ input: undefined, text: '', tooLarge: true, timedOut: false })
+
+/**
+ * Reads the body of `req` within `limit` bytes and `timeoutMs`: the raw bytes, or what a framework parser left.
+ * A declared `content-length` over `limit` is not read at all (the answer is 413 at once).
+ */
+export async function requestBody (req: WebhookRequest, limit: number, timeoutMs: number): Promise<RequestBody> {
+  if (req.tooLarge === true) return UNREAD_TOO_LARGE
   const parsed = req.parsedBody
+  const contentLength = joinedHeader(req.headers, 'content-length')
   if (parsed === undefined) {
-    const { bytes, tooLarge } = await readBody(req.rawBody, limit)
-    const text = bytes.toString('utf8') // decoded once: for onInvalid and for the parser
-    return { input: text, text, tooLarge }
+    if (Number(contentLength) > limit) return UNREAD_TOO_LARGE
+    const { bytes, tooLarge, timedOut = false } = await readBody(req.rawBody, limit, timeoutMs)
+    const decoded = tooLarge || timedOut ? undefined : await decodeBody(bytes, req.headers, limit)
+    if (decoded?.ok === true) return { input: decoded.text, text: decoded.text, tooLarge, timedOut } // decoded once: for onInvalid and the parser
+    const text = bytes.toString('utf8') // not decodable as declared: shown as UTF-8
+    return decoded === undefined ? { input: text, text, tooLarge, timedOut } : { input: text, text, tooLarge, timedOut, refused: decoded }
   }
   let full: string | undefined
   const fullText = (): string => (full ??= textOf(parsed))
   // a body a framework parser read: its content-length, or (chunked) the size of its text
-  const contentLength = joinedHeader(req.headers, 'content-length')
   const tooLarge = contentLength === undefined ? Buffer.byteLength(fullText()) > limit : Number(contentLength) > limit
-  return { input: parsed, tooLarge, get text () { return tooLarge ? fullText().slice(0, limit) : fullText() } }
+  return { input: parsed, tooLarge, timedOut: false, get text () { return tooLarge ? fullText().slice(0, limit) : fullText() } }
 }

@@ -10,7 +10,7 @@ const CALLBACK_OPTIONS = {
   onCallEvent: true, onStreamEvent: true, onNotification: true, onInvalid: true, onError: true
 } as const satisfies Record<CallbackName, true>
 const OTHER_OPTIONS = {
-  path: true, idempotency: true, bodyLimit: true, handlerTimeoutMs: true, leaseMs: true, auth: true, logger: true
+  path: true, idempotency: true, bodyLimit: true, bodyTimeoutMs: true, handlerTimeoutMs: true, leaseMs: true, auth: true, logger: true
 } as const satisfies Record<Exclude<keyof ReceiverOptions, CallbackName>, true>
 const AUTH_OPTIONS = { token: true, basic: true, allowIps: true, trustProxy: true, appIds: true } as const satisfies Record<keyof AuthOptions, true>
 
@@ -20,10 +20,11 @@ const KNOWN = new Set<string>([...CALLBACKS, ...Object.keys(OTHER_OPTIONS)])
 const AUTH_KNOWN = new Set(Object.keys(AUTH_OPTIONS))
 
 /** Options with every default applied. */
-export interface ResolvedOptions extends Omit<ReceiverOptions, 'path' | 'idempotency' | 'bodyLimit' | 'handlerTimeoutMs' | 'logger'> {
+export interface ResolvedOptions extends Omit<ReceiverOptions, 'path' | 'idempotency' | 'bodyLimit' | 'bodyTimeoutMs' | 'handlerTimeoutMs' | 'logger'> {
   path: string
   idempotency: IdempotencyStore | undefined
   bodyLimit: number
+  bodyTimeoutMs: number
   handlerTimeoutMs: number
   logger: Logger
 }
@@ -51,6 +52,9 @@ function checkKeys (object: object, known: Set<string>, where: string): void {
   }
 }
 
+/** The longest delay `setTimeout` keeps (a longer one fires at once). */
+const MAX_TIMER = 2_147_483_647
+
 const isPositive = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0
 
 /** Validates options at start-up (a typo is caught here, not at the first webhook) and applies defaults. */
@@ -60,9 +64,10 @@ export function resolveOptions (options: ReceiverOptions = {}): ResolvedOptions 
   for (const name of CALLBACKS) {
     if (options[name] !== undefined && typeof options[name] !== 'function') invalidOptions(`${name} must be a function`)
   }
-  const { path = '/webhook/cdr', idempotency, bodyLimit = 65_536, handlerTimeoutMs = 10_000, logger = consoleLogger, auth } = options
+  const { path = '/webhook/cdr', idempotency, bodyLimit = 65_536, bodyTimeoutMs = 10_000, handlerTimeoutMs = 10_000, logger = consoleLogger, auth } = options
   if (typeof path !== 'string' || !path.startsWith('/') || path.includes('?')) invalidOptions(`path must be a string starting with '/' (got ${String(path)})`)
   if (!isPositive(bodyLimit) || !Number.isInteger(bodyLimit)) invalidOptions('bodyLimit must be a positive integer (bytes)')
+  if (!isPositive(bodyTimeoutMs) || bodyTimeoutMs > MAX_TIMER) invalidOptions(`bodyTimeoutMs must be a positive number of ms, at most ${MAX_TIMER}`)
   if (!isPositive(handlerTimeoutMs)) invalidOptions('handlerTimeoutMs must be a positive number (ms)')
   if (options.leaseMs !== undefined && !isPositive(options.leaseMs)) invalidOptions('leaseMs must be a positive number (ms)')
   if (idempotency !== undefined && idempotency !== false &&
@@ -81,6 +86,7 @@ export function resolveOptions (options: ReceiverOptions = {}): ResolvedOptions 
     path,
     idempotency: idempotency === false ? undefined : idempotency ?? new MemoryIdempotencyStore(),
     bodyLimit,
+    bodyTimeoutMs,
     handlerTimeoutMs,
     logger
   }

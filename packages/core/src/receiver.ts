@@ -18,6 +18,8 @@ import type { InvalidInfo, Receiver, ReceiverOptions, WebhookRequest, WebhookRes
 /** What `handle` works with, built once by `createReceiver`. */
 interface Setup { opts: ResolvedOptions, auth: Authenticator, delivery: Delivery }
 
+const CLOSE = Object.freeze({ connection: 'close' })
+
 const NO_AUTH_WARNING = '[@piopiy-webhooks/core] no auth configured: anyone who learns the webhook URL can post fake CDRs. ' +
   'Put a secret token in the URL you set in the PIOPIY dashboard and pass auth: { token } (see docs/security.md).'
 
@@ -65,10 +67,12 @@ async function handle ({ opts, auth, delivery }: Setup, req: WebhookRequest): Pr
   const { headers } = req
   const log = req.log ?? opts.logger
   const ip = auth.clientIp(req.ip, headers)
-  const body = await requestBody(req, opts.bodyLimit)
+  const body = await requestBody(req, opts.bodyLimit, opts.bodyTimeoutMs)
+  // a body left (partly) unread: the connection is closed after the answer, so a keep-alive client never hangs
+  const close = body.tooLarge || body.timedOut ? CLOSE : undefined
   const reject = async (status: number, reasons: string[], extraHeaders?: Record<string, string>): Promise<WebhookResponse> => {
     await tellInvalid(opts, log, { rawBody: body.text, reasons, status, headers, ip })
-    return rejection(status, reasons, extraHeaders)
+    return rejection(status, reasons, { ...extraHeaders, ...close })
   }
 
   const q = req.path.indexOf('?')
@@ -76,9 +80,11 @@ async function handle ({ opts, auth, delivery }: Setup, req: WebhookRequest): Pr
   if (denied !== undefined) return await reject(denied.status, [denied.reason], denied.headers)
   const contentType = joinedHeader(headers, 'content-type')
   if (!acceptsContentType(contentType)) return await reject(415, [`content-type: '${String(contentType)}' is not accepted (send application/json)`])
+  if (body.timedOut) return await reject(408, [`body: not received within bodyTimeoutMs (${opts.bodyTimeoutMs} ms)`])
   if (body.tooLarge) {
     return await reject(413, [req.tooLarge === true ? 'body: larger than the body parser\'s limit' : `body: larger than bodyLimit (${opts.bodyLimit} bytes)`])
   }
+  if (body.refused !== undefined) return await reject(body.refused.status, [body.refused.reason])
   const result = parseNotification(body.input as object | string | undefined)
   if (!result.ok) return await reject(400, result.reasons)
   const n = result.notification

@@ -22,7 +22,7 @@ export interface CallbackContext {
 
 /** What `onInvalid` receives for every rejected request: nothing is dropped silently. */
 export interface InvalidInfo {
-  /** The body as received (truncated to `bodyLimit` bytes for a 413). */
+  /** The body as received (truncated to `bodyLimit` bytes for a 413; empty when its declared length was over it). */
   rawBody: string
   /** Human-readable reasons, e.g. `"duration: must be a number"`. */
   reasons: string[]
@@ -109,6 +109,12 @@ export interface ReceiverOptions {
    * @default 65536
    */
   bodyLimit?: number
+  /**
+   * Time allowed to receive the whole body, in ms; a body still arriving after it answers 408 and the
+   * connection is closed (a client trickling bytes cannot hold a request open).
+   * @default 10000
+   */
+  bodyTimeoutMs?: number
   /**
    * A callback still running after this many ms answers 503 (the platform retries later); its
    * dedupe claim is kept until it settles.

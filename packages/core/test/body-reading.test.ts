@@ -83,3 +83,56 @@ t.test('a rejected request reads its body once, for onInvalid', async t => {
   t.equal(response.status, 401)
   t.same(seen, [bytes().toString()])
 })
+
+t.test('a Node stream that stops short of its end gives what came, timed out, and is paused (not destroyed)', async t => {
+  const stream = new PassThrough()
+  const reading = readBody(stream, 100, 20)
+  stream.write('{"a":')
+  t.same(await reading, { bytes: Buffer.from('{"a":'), tooLarge: false, timedOut: true })
+  t.equal(stream.destroyed, false)
+  t.equal(stream.isPaused(), true)
+  stream.end()
+})
+
+t.test('an async iterable that never yields again times out too', async t => {
+  async function * stalled (): AsyncGenerator<string> { yield '{"a":'; await new Promise(() => {}) }
+  t.same(await readBody(stalled(), 100, 20), { bytes: Buffer.from('{"a":'), tooLarge: false, timedOut: true })
+})
+
+t.test('a body not received within bodyTimeoutMs answers 408, closes the connection and tells onInvalid', async t => {
+  const seen: Array<{ status: number, rawBody: string }> = []
+  const receiver = createReceiver({ logger: silentLogger, bodyTimeoutMs: 20, onInvalid: info => { seen.push(info) } })
+  const stream = new PassThrough()
+  stream.write('{"cmiuuid":')
+  const response = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, rawBody: stream })
+  t.equal(response.status, 408)
+  t.equal(response.headers['connection'], 'close')
+  t.match(JSON.parse(response.body), { error: 'Request Timeout', reasons: ['body: not received within bodyTimeoutMs (20 ms)'] })
+  t.same(seen.map(i => [i.status, i.rawBody]), [[408, '{"cmiuuid":']])
+})
+
+t.test('a declared content-length over bodyLimit answers 413 at once, unread, and closes the connection', async t => {
+  const seen: Array<{ status: number, rawBody: string }> = []
+  const receiver = createReceiver({ logger: silentLogger, bodyLimit: 100, onInvalid: info => { seen.push(info) } })
+  const stream = new PassThrough() // nothing is ever sent: the answer must not wait for it
+  const response = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: { 'content-length': '101' }, rawBody: stream })
+  t.equal(response.status, 413)
+  t.equal(response.headers['connection'], 'close')
+  t.same(seen.map(i => [i.status, i.rawBody]), [[413, '']])
+  t.equal(stream.readableFlowing, null, 'the body was never read')
+  // a failed auth on such a request closes too: the body is still unread
+  const guarded = createReceiver({ logger: silentLogger, bodyLimit: 100, auth: { token: 't' }, onInvalid: () => {} })
+  const denied = await guarded.handle({ method: 'POST', path: '/webhook/cdr', headers: { 'content-length': '101' }, rawBody: new PassThrough() })
+  t.equal(denied.status, 401)
+  t.equal(denied.headers['connection'], 'close')
+})
+
+t.test('a body of exactly bodyLimit bytes is read; one byte more is 413 (declared or streamed)', async t => {
+  const receiver = createReceiver({ logger: silentLogger, bodyLimit: 8, onInvalid: () => {} })
+  const post = async (body: string, headers: Record<string, string>): Promise<number> =>
+    (await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers, rawBody: Readable.from([Buffer.from(body)]) })).status
+  t.equal(await post('12345678', { 'content-length': '8' }), 400, 'exactly the limit: read, then 400 (not an object)')
+  t.equal(await post('123456789', { 'content-length': '9' }), 413, 'declared one byte over: 413')
+  t.equal(await post('12345678', {}), 400, 'streamed, exactly the limit: read')
+  t.equal(await post('123456789', {}), 413, 'streamed, one byte over: 413')
+})

@@ -35,6 +35,8 @@ t.test('each option is checked', async t => {
   invalid(t, { bodyLimit: 0 }, /bodyLimit must be a positive integer/)
   invalid(t, { bodyLimit: 1.5 }, /bodyLimit/)
   invalid(t, { handlerTimeoutMs: -5 }, /handlerTimeoutMs must be a positive number/)
+  invalid(t, { bodyTimeoutMs: 0 }, /bodyTimeoutMs must be a positive number of ms, at most 2147483647/)
+  invalid(t, { bodyTimeoutMs: 2 ** 31 }, /bodyTimeoutMs must be a positive number of ms/)
   invalid(t, { idempotency: true }, /idempotency must be false or an IdempotencyStore/)
   invalid(t, { idempotency: { claim () {} } }, /idempotency must be/)
   invalid(t, { idempotency: null }, /idempotency must be/)

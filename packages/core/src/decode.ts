@@ -1,0 +1,68 @@
+/**
+ * Turning a body's bytes into text as the request declares them: `Content-Encoding` (gzip, deflate, br)
+ * inflated within `bodyLimit`, then `charset=` decoded with any label `TextDecoder` knows.
+ */
+import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib'
+import { TextDecoder } from 'node:util'
+import { joinedHeader } from './headers.js'
+import type { RequestHeaders } from './types.js'
+
+/** The body as text, or why it cannot be read (the answer's status and reason). */
+export type Decoded = { ok: true, text: string } | { ok: false, status: 400 | 413 | 415, reason: string }
+
+type Inflater = (input: InputType, options: ZlibOptions, callback: (err: Error | null, result: Buffer) => void) => void
+
+/** The content-codings inflated (as body-parser does); `identity` is no coding at all. */
+const INFLATERS: Record<string, Inflater> = { gzip: gunzip, 'x-gzip': gunzip, deflate: inflate, br: brotliDecompress }
+
+/** The `charset` parameter of a content-type, unquoted, or `utf-8` when there is none. */
+export function charsetOf (contentType: string | undefined): string {
+  for (const param of (contentType ?? '').split(';').slice(1)) {
+    const eq = param.indexOf('=')
+    if (param.slice(0, eq).trim().toLowerCase() === 'charset') return param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1')
+  }
+  return 'utf-8'
+}
+
+/** A decoder for `charset`, or undefined when TextDecoder does not know the label. */
+function decoderFor (charset: string): TextDecoder | undefined {
+  try {
+    return new TextDecoder(charset)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Inflates `bytes` with one coding; the output stops at `limit` (zlib's `maxOutputLength`),
+ * so a bomb costs at most `limit` bytes of memory.
+ */
+function inflateOne (bytes: Buffer, inflater: Inflater, coding: string, limit: number): Promise<Buffer | Decoded> {
+  return new Promise(resolve => {
+    inflater(bytes, { maxOutputLength: limit }, (err, result) => {
+      if (err === null) resolve(result)
+      else if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') resolve({ ok: false, status: 413, reason: `body: larger than bodyLimit (${limit} bytes) once inflated (${coding})` })
+      else resolve({ ok: false, status: 400, reason: `body: is not valid ${coding} (${err.message})` })
+    })
+  })
+}
+
+/** The codings of a content-encoding header, in the order they were applied, `identity` left out. */
+const codingsOf = (value: string | undefined): string[] =>
+  (value ?? '').split(',').map(coding => coding.trim().toLowerCase()).filter(coding => coding !== '' && coding !== 'identity')
+
+/** The body's text: inflated (each coding undone, last applied first) and decoded with its charset. */
+export async function decodeBody (bytes: Buffer, headers: RequestHeaders, limit: number): Promise<Decoded> {
+  const charset = charsetOf(joinedHeader(headers, 'content-type'))
+  const decoder = decoderFor(charset)
+  if (decoder === undefined) return { ok: false, status: 415, reason: `charset: '${charset}' is not a known character encoding` }
+  let body = bytes
+  for (const coding of codingsOf(joinedHeader(headers, 'content-encoding')).reverse()) {
+    const inflater = INFLATERS[coding]
+    if (inflater === undefined) return { ok: false, status: 415, reason: `content-encoding: '${coding}' is not supported (gzip, deflate, br or identity)` }
+    const inflated = await inflateOne(body, inflater, coding, limit)
+    if (!Buffer.isBuffer(inflated)) return inflated
+    body = inflated
+  }
+  return { ok: true, text: decoder.decode(body) }
+}
