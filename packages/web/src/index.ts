@@ -44,29 +44,19 @@ const alreadyRead: AsyncIterable<Uint8Array> = {
   [Symbol.asyncIterator]: () => ({ next: async () => { throw new Error(ALREADY_READ) } })
 }
 
-/** The core's default `bodyLimit`: only the choice of how to read below depends on it, never an answer. */
-const DEFAULT_BODY_LIMIT = 65_536
-
-/** The whole body at once, when the core asks for it. */
-async function * whole (request: Request): AsyncIterable<Uint8Array> {
-  yield new Uint8Array(await request.arrayBuffer())
-}
-
 /** The body's stream, opened when the core asks for it (never for a 404 or a 405); none reads as empty. */
 async function * streamed (request: Request): AsyncIterable<Uint8Array> {
   if (request.body !== null) yield * request.body
 }
 
 /**
- * What the core reads. A body whose `Content-Length` is within `bodyLimit` is bounded by HTTP framing
- * (servers read exactly that many bytes), so it is read at once: much cheaper than a web stream where the
- * runtime has a fast path (`@hono/node-server` reads the socket directly). Any other body (chunked, or
- * declared larger) is the stream, which the core reads only up to `bodyLimit`. The core checks the size
- * either way.
+ * What the core reads: the body's stream, chunk by chunk, so that the core's limits hold as for the other
+ * adapters (`bodyLimit` stops reading, `bodyTimeoutMs` answers 408 with what arrived). Reading it whole
+ * with `arrayBuffer()` was cheaper on @hono/node-server but gave `onInvalid` nothing for a body cut off by
+ * the timeout (bench/findings.md).
  */
-function bodyOf (request: Request, length: string | undefined, limit: number): AsyncIterable<Uint8Array> {
-  if (request.bodyUsed) return alreadyRead
-  return length !== undefined && Number(length) <= limit ? whole(request) : streamed(request)
+function bodyOf (request: Request): AsyncIterable<Uint8Array> {
+  return request.bodyUsed ? alreadyRead : streamed(request)
 }
 
 /** `http://host/webhook/cdr?token=…#x` → `/webhook/cdr?token=…` (the part the receiver routes on). */
@@ -100,7 +90,6 @@ export function piopiyHandler<Args extends unknown[] = []> (options: PiopiyHandl
   const [getClientIp, receiverOptions] = split(options)
   const receiver = createReceiver(receiverOptions)
   const log = receiverOptions.logger ?? consoleLogger
-  const limit = receiverOptions.bodyLimit ?? DEFAULT_BODY_LIMIT
   const clientIp = (request: Request, args: Args): string | undefined => {
     if (getClientIp === undefined) return undefined
     try {
@@ -116,7 +105,7 @@ export function piopiyHandler<Args extends unknown[] = []> (options: PiopiyHandl
       method: request.method,
       path: pathOf(request.url),
       headers,
-      rawBody: bodyOf(request, headers['content-length'], limit),
+      rawBody: bodyOf(request),
       ip: clientIp(request, args)
     })
     return new Response(answer.body, { status: answer.status, headers: answer.headers })
