@@ -6,6 +6,9 @@ import Fastify, { type FastifyInstance } from 'fastify'
 
 export const QUEUE = 'piopiy'
 
+/** The Redis of the queue: `REDIS_URL`, or a local one. */
+export const redisUrlFrom = (env: Record<string, string | undefined>): string => env['REDIS_URL'] ?? 'redis://127.0.0.1:6379'
+
 /** The web side: a Fastify app whose webhook enqueues to `queue` (requires `?token=` when PIOPIY_TOKEN is set). */
 export async function createApp (queue: Queue, log: (line: string) => void = console.log): Promise<FastifyInstance> {
   const app = Fastify()

@@ -1,9 +1,9 @@
 // npm run example:bullmq   (needs a Redis: REDIS_URL, default redis://127.0.0.1:6379; PORT=3000 by default)
 // One process runs both sides for the demo; in production, run the worker in processes of its own.
 import { portFrom } from '../port.js'
-import { createApp, createQueue, createWorker } from './app.js'
+import { createApp, createQueue, createWorker, redisUrlFrom } from './app.js'
 
-const connection = { url: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379' }
+const connection = { url: redisUrlFrom(process.env) }
 const queue = createQueue(connection)
 const worker = createWorker(connection)
 const app = await createApp(queue)
