@@ -8,21 +8,16 @@ import { createReceiver } from '@piopiy-webhooks/core'
 import { samples } from '@piopiy-webhooks/testing'
 import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
+import { docFiles, read, root } from './helpers/doc-files.js'
 
 t.setTimeout(300_000)
-const root = fileURLToPath(new URL('..', import.meta.url))
-const read = (file: string): string => readFileSync(join(root, file), 'utf8')
-const within = (dir: string): string[] => readdirSync(join(root, dir)).map(name => `${dir}/${name}`)
-const files = ['README.md', ...within('docs').filter(f => f.endsWith('.md')),
-  ...['examples', ...within('examples'), ...within('packages')].map(dir => `${dir}/README.md`).filter(f => existsSync(join(root, f)))]
+const files = docFiles()
 
 /** Every command of the `sh` blocks: comments dropped, `a && b` split, a trailing `&` removed. */
 const commands = files.flatMap(file => [...read(file).matchAll(/```sh\n([\s\S]*?)```/g)]

@@ -6,19 +6,14 @@
  * the reader's app (`db`, `save`, `app`, …) are declared once below.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
+import { docFiles, read, root } from './helpers/doc-files.js'
 
 t.setTimeout(300_000)
-const root = fileURLToPath(new URL('..', import.meta.url))
-const read = (file: string): string => readFileSync(join(root, file), 'utf8')
-const within = (dir: string): string[] => readdirSync(join(root, dir)).map(name => `${dir}/${name}`)
-const files = ['README.md', ...within('docs').filter(f => f.endsWith('.md')),
-  ...['examples', ...within('examples'), ...within('packages')].map(dir => `${dir}/README.md`).filter(f => existsSync(join(root, f)))]
+const files = docFiles()
 
 /** The names the snippets leave to the reader's app, with the types they would have there. */
 const APP = `

@@ -9,10 +9,9 @@
  */
 import t from 'tap'
 import { fork, type ChildProcess } from 'node:child_process'
-import { Agent, request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { cdrBody, cdrKey } from '../../packages/redis/test/helpers/cdr.js'
-import { runPlatform } from '../../packages/redis/test/helpers/platform.js'
+import { keepAlivePoster, runPlatform } from '../../packages/redis/test/helpers/platform.js'
 import { startRedis } from '../../packages/redis/test/helpers/redis-server.js'
 import type { Adapter, ToApp, ToParent } from './protocol.js'
 
@@ -27,24 +26,8 @@ const BURST = Number(env['PIOPIY_MP_BURST'] ?? 0.25)
 /** Every 10th CDR's callback fails the first time it runs (anywhere). */
 const failsOnce = (n: number): boolean => n % 10 === 3
 
-/**
- * Keep-alive connections (at most CONCURRENCY per app): the "platform" must not be the bottleneck. An idle
- * socket is dropped after 1 s, well before the apps' keep-alive timeout (5 s in node:http, Express and Koa):
- * reusing a socket at the moment its server closes it fails with ECONNRESET (status 0 here), a race of the
- * client's, not a receiver's answer.
- */
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY, timeout: 1000 })
-t.teardown(() => { agent.destroy() })
-
-/** POSTs one body to an app; resolves with the status once the answer is read. */
-const post = async (port: number, body: string): Promise<number> => await new Promise((resolve, reject) => {
-  const req = request({ host: '127.0.0.1', port, path: '/webhook/cdr', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, res => {
-    res.resume()
-    res.on('end', () => { resolve(res.statusCode as number) })
-  })
-  req.on('error', reject)
-  req.end(body)
-})
+const { post, destroy } = keepAlivePoster(CONCURRENCY)
+t.teardown(destroy)
 
 t.setTimeout(Math.max(120_000, CDRS * COPIES * 5))
 

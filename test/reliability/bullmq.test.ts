@@ -11,12 +11,11 @@
  */
 import t from 'tap'
 import { fork, type ChildProcess } from 'node:child_process'
-import { Agent, request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { cdrBody, cdrKey } from '../../packages/redis/test/helpers/cdr.js'
-import { runPlatform } from '../../packages/redis/test/helpers/platform.js'
+import { keepAlivePoster, runPlatform } from '../../packages/redis/test/helpers/platform.js'
 import { startRedis } from '../../packages/redis/test/helpers/redis-server.js'
 import { until } from '../../packages/redis/test/helpers/until.js'
 import { jobIdOf } from '@piopiy-webhooks/bullmq'
@@ -33,16 +32,8 @@ const failsFirst = (n: number): boolean => n % 10 === 3
 const KILL_APP_AFTER = Math.max(20, Math.floor(CDRS * COPIES / 8))
 const KILL_WORKER_AT = Math.max(20, Math.floor(CDRS / 4))
 
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY, timeout: 1000 })
-t.teardown(() => { agent.destroy() })
-const post = async (port: number, body: string): Promise<number> => await new Promise((resolve, reject) => {
-  const req = request({ host: '127.0.0.1', port, path: '/webhook/cdr', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, res => {
-    res.resume()
-    res.on('end', () => { resolve(res.statusCode as number) })
-  })
-  req.on('error', reject)
-  req.end(body)
-})
+const { post, destroy } = keepAlivePoster(CONCURRENCY)
+t.teardown(destroy)
 
 t.setTimeout(Math.max(240_000, CDRS * 200))
 

@@ -2,30 +2,19 @@
  * node-redis 5 (installed as the devDependency alias `redis5`), as `{ client }`: the whole store contract,
  * and its errors told apart as with node-redis 6 (by class name, since the store imports no redis classes).
  */
-import { runStoreContract } from '@piopiy-webhooks/contract-tests'
 import t from 'tap'
 import { createClient } from 'redis5'
 import { RedisIdempotencyStore } from '../src/index.js'
-import { startRedis } from './helpers/redis-server.js'
+import { runRedisStoreContract } from './helpers/store-contract.js'
 
-const redis = await startRedis()
-t.teardown(redis.stop)
-const client = createClient({ url: redis.url })
-await client.connect()
-t.teardown(async () => { await client.close() })
-
-let stores = 0
-runStoreContract(t, 'RedisIdempotencyStore on node-redis 5', {
-  make: async ({ ttlMs }) => new RedisIdempotencyStore({ client, ttlMs, prefix: `v5-${++stores}:` }),
-  elapse: async ms => { await new Promise(resolve => setTimeout(resolve, ms)) }
-})
+const { client, url } = await runRedisStoreContract(t, 'RedisIdempotencyStore on node-redis 5', createClient, 'v5-')
 
 t.test('node-redis 5 errors: a reply (WRONGTYPE) and an offline client are not replayed; a closed client neither', async t => {
   const store = new RedisIdempotencyStore({ client, prefix: 'v5-errors:' })
   await client.rPush('v5-errors:list', 'x')
   await t.rejects(store.claim('list', 60_000, 'o:1'), { message: /WRONGTYPE/ })
   t.equal(store.unsettled, 0, 'an ErrorReply: the command ran (and was refused)')
-  const closed = createClient({ url: redis.url })
+  const closed = createClient({ url })
   const offline = new RedisIdempotencyStore({ client: closed })
   await t.rejects(offline.claim('k', 60_000, 'o:1'), 'a client that never connected rejects')
   t.equal(offline.unsettled, 0, 'ClientClosedError: never sent, nothing to replay')

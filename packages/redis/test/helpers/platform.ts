@@ -3,6 +3,7 @@
  * instance and retries a copy until it is acknowledged with a 200 (the real platform retries at
  * +5, +15 and +30 min; here a few ms, and up to `maxAttempts`).
  */
+import { Agent, request } from 'node:http'
 
 /** A small seeded PRNG (mulberry32), so that a failing run can be replayed with its seed. */
 export function random (seed: number): () => number {
@@ -86,4 +87,24 @@ export async function runPlatform (options: PlatformOptions): Promise<PlatformRe
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
   return report
+}
+
+/**
+ * The platform's HTTP client: POSTs one body to an app on 127.0.0.1 over keep-alive connections (at most
+ * `maxSockets` per app, so the "platform" is not the bottleneck) and resolves with the status once the answer
+ * is read. An idle socket is dropped after 1 s, well before the apps' keep-alive timeout (5 s in node:http,
+ * Express and Koa): reusing a socket at the moment its server closes it fails with ECONNRESET, a race of the
+ * client's, not a receiver's answer. Call `destroy()` at teardown.
+ */
+export function keepAlivePoster (maxSockets: number): { post: (port: number, body: string) => Promise<number>, destroy: () => void } {
+  const agent = new Agent({ keepAlive: true, maxSockets, timeout: 1000 })
+  const post = async (port: number, body: string): Promise<number> => await new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/webhook/cdr', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, res => {
+      res.resume()
+      res.on('end', () => { resolve(res.statusCode as number) })
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+  return { post, destroy: () => { agent.destroy() } }
 }
