@@ -119,6 +119,32 @@ function requestErrors (route: CallControlRoute, payload: Record<string, unknown
   return reasons
 }
 
+const flow = (body: string): WebhookResponse => ({ status: 200, headers: { ...JSON_HEADERS }, body })
+
+/** Runs the callback; resolves with its flow's JSON, or the fallback's after telling onError. */
+async function answer (route: CallControlRoute, callback: FlowCallback<never>, record: AnswerCall | DtmfInput, ctx: CallControlContext, onError: CallControlRequest['onError'], { callControlTimeoutMs, fallbackBody }: { callControlTimeoutMs: number, fallbackBody: string }): Promise<WebhookResponse> {
+  const name = route === 'answer' ? 'onAnswer' : 'onDtmf'
+  const report = async (err: PiopiyWebhookError): Promise<void> => { await tell(onError, err, ctx) }
+  let outcome: unknown
+  try {
+    const running = Promise.resolve(callback(record as never, ctx))
+    const result = await within(running.then(value => { outcome = value }), callControlTimeoutMs)
+    if (result === TIMED_OUT) {
+      running.catch(() => {}) // settled later: nothing can be answered any more
+      await report(new PiopiyWebhookError('CALLBACK_TIMEOUT', `${name} still running after callControlTimeoutMs (${callControlTimeoutMs} ms) for ${ctx.key}: answered the fallback flow`, { statusCode: 200 }))
+      return flow(fallbackBody)
+    }
+    if (result !== undefined) throw result.err
+  } catch (err) {
+    await report(new PiopiyWebhookError('CALLBACK_FAILED', `${name} threw: ${(err as Error)?.message ?? String(err)}; answered the fallback flow`, { cause: err, statusCode: 200 }))
+    return flow(fallbackBody)
+  }
+  const checked = checkPcmo(outcome)
+  if (checked.pcmo !== undefined) return flow(JSON.stringify(checked.pcmo))
+  await report(new PiopiyWebhookError('INVALID_PCMO', `${name} returned an invalid call flow for ${ctx.key}: ${checked.reasons.join('; ')}; answered the fallback flow`, { statusCode: 200 }))
+  return flow(fallbackBody)
+}
+
 /** Tells `onError` (or logs) that the fallback flow was answered; a throwing `onError` is logged. */
 async function tell (onError: CallControlRequest['onError'], err: PiopiyWebhookError, ctx: CallControlContext): Promise<void> {
   try {
@@ -147,31 +173,6 @@ export function createCallControl (options: CallControlOptions & { path: string 
   const mounted = [options.path, ...entries.map(([path]) => path)]
   if (new Set(mounted).size !== mounted.length) fail(`path, answerPath and actionPath must differ (got ${mounted.join(', ')})`)
   const routes = new Map(entries)
-  const flow = (body: string): WebhookResponse => ({ status: 200, headers: { ...JSON_HEADERS }, body })
-
-  /** Runs the callback; resolves with its flow's JSON, or the fallback's after telling onError. */
-  async function answer (route: CallControlRoute, callback: FlowCallback<never>, record: AnswerCall | DtmfInput, ctx: CallControlContext, onError: CallControlRequest['onError']): Promise<WebhookResponse> {
-    const name = route === 'answer' ? 'onAnswer' : 'onDtmf'
-    const report = async (err: PiopiyWebhookError): Promise<void> => { await tell(onError, err, ctx) }
-    let outcome: unknown
-    try {
-      const running = Promise.resolve(callback(record as never, ctx))
-      const result = await within(running.then(value => { outcome = value }), callControlTimeoutMs)
-      if (result === TIMED_OUT) {
-        running.catch(() => {}) // settled later: nothing can be answered any more
-        await report(new PiopiyWebhookError('CALLBACK_TIMEOUT', `${name} still running after callControlTimeoutMs (${callControlTimeoutMs} ms) for ${ctx.key}: answered the fallback flow`, { statusCode: 200 }))
-        return flow(fallbackBody)
-      }
-      if (result !== undefined) throw result.err
-    } catch (err) {
-      await report(new PiopiyWebhookError('CALLBACK_FAILED', `${name} threw: ${(err as Error)?.message ?? String(err)}; answered the fallback flow`, { cause: err, statusCode: 200 }))
-      return flow(fallbackBody)
-    }
-    const checked = checkPcmo(outcome)
-    if (checked.pcmo !== undefined) return flow(JSON.stringify(checked.pcmo))
-    await report(new PiopiyWebhookError('INVALID_PCMO', `${name} returned an invalid call flow for ${ctx.key}: ${checked.reasons.join('; ')}; answered the fallback flow`, { statusCode: 200 }))
-    return flow(fallbackBody)
-  }
 
   return {
     /** The call-control paths mounted (only those whose callback is given). */
@@ -192,7 +193,7 @@ export function createCallControl (options: CallControlOptions & { path: string 
       if (appId !== undefined && !req.allowsApp(Number(appId))) return await req.reject(403, [`appid: ${String(appId)} is not in auth.appIds`])
       const record = toRecord(route, body.payload)
       const ctx: CallControlContext = { key: `${route}:${record.cmiuuid}`, kind: route, receivedAt: req.receivedAt, headers: req.headers, ip: req.ip, log: req.log }
-      return await answer(route, callback, record, ctx, req.onError)
+      return await answer(route, callback, record, ctx, req.onError, { callControlTimeoutMs, fallbackBody })
     }
   }
 }
