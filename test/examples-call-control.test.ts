@@ -12,11 +12,11 @@ import { captureIo, runNode } from '../packages/testing/test/helpers.js'
 const silent = { debug () {}, info () {}, warn () {}, error () {} }
 
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
-async function start (t: Tap, token?: string) {
+async function start (t: Tap, token?: string, more: Parameters<typeof createApp>[2] = {}) {
   const lines: string[] = []
   // the action URL is built from publicUrl: the port is known once the server listens, so the app reads it late
   const settings = { publicUrl: '', piopiyNumber: '19170000000', sales: '440000000000', support: '440000000001', token }
-  const server = createApp(settings, line => { lines.push(line) }, { logger: silent }).listen(0, '127.0.0.1')
+  const server = createApp(settings, line => { lines.push(line) }, { logger: silent, ...more }).listen(0, '127.0.0.1')
   await once(server, 'listening')
   settings.publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   t.teardown(async () => { server.closeAllConnections(); server.close(); await once(server, 'close') })
@@ -60,12 +60,12 @@ t.test('examples/call-control: 2 goes to support; with a token, the action URL c
   t.equal(await main(['call', `${url}/webhook/answer`], denied), 1, 'without the token: 401')
 })
 
-t.test('examples/call-control: a failing flow answers the fallback, never silence', async t => {
-  const { url, lines } = await start(t)
+t.test('examples/call-control: a failing flow answers the fallback, never silence, and the app logs it', async t => {
+  const { url, lines } = await start(t, undefined, { onDtmf: () => { throw new Error('CRM down') } })
   const io = captureIo()
-  t.equal(await main(['send', `${url}/webhook/action`, '--kind', 'dtmf', '--header', 'x: 1'], io), 0)
-  t.match(io.out(), /Connecting you to sales/)
-  t.same(lines.filter(line => line.startsWith('fallback')), [])
+  t.equal(await main(['send', `${url}/webhook/action`, '--kind', 'dtmf'], io), 0)
+  t.match(io.out(), /speak {11}"Sorry, we cannot take your call right now\. Please try again later\. Goodbye\."\n.*hangup/s)
+  t.match(lines, [/^fallback flow answered: .*onDtmf threw: CRM down/])
 })
 
 t.test('examples/call-control/server.ts: listens, prints its URLs, and stops on SIGTERM', async t => {
