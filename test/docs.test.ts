@@ -26,7 +26,7 @@ const OPTIONS = {
   path: true, onInboundAnswered: true, onInboundMissed: true, onOutboundAnswered: true, onOutboundMissed: true, onCallEvent: true,
   onStreamEvent: true, onNotification: true, onInvalid: true, onError: true, idempotency: true, bodyLimit: true, bodyTimeoutMs: true,
   handlerTimeoutMs: true, leaseMs: true,
-  auth: true, logger: true
+  auth: true, logger: true, onAnswer: true, onDtmf: true, answerPath: true, actionPath: true, fallback: true, callControlTimeoutMs: true
 } satisfies Record<keyof ReceiverOptions, true>
 const AUTH = { token: true, basic: true, allowIps: true, trustProxy: true, appIds: true } satisfies Record<keyof AuthOptions, true>
 const TOKEN = { token: true, header: true, query: true } satisfies Record<keyof TokenAuth, true>
@@ -59,7 +59,7 @@ function jsdocDefaults (interfaceName: string): Map<string, string> {
   const start = source.indexOf(`export interface ${interfaceName} `)
   const body = source.slice(start, source.indexOf('\n}\n', start))
   const defaults = new Map<string, string>()
-  for (const [, doc, name] of body.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(\w+)\??:/g)) {
+  for (const [, doc, name] of body.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(?:\/\/[^\n]*\n\s*)?(\w+)\??\s*[:(]/g)) {
     const value = (doc as string).match(/@default (.+)/)?.[1]?.trim()
     if (value !== undefined) defaults.set(name as string, value)
   }

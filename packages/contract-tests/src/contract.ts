@@ -2,7 +2,7 @@
  * The HTTP contract every adapter must keep (design.md, "HTTP contract"), proven over a real
  * server on 127.0.0.1 with global fetch. An adapter's test supplies a harness; this suite does the rest.
  */
-import { MemoryIdempotencyStore, type CallbackName, type ClaimResult, type IdempotencyStore, type ReceiverOptions } from '@piopiy-webhooks/core'
+import { FALLBACK_TEXT, MemoryIdempotencyStore, pcmo, silentLogger, type CallbackName, type ClaimResult, type IdempotencyStore, type ReceiverOptions } from '@piopiy-webhooks/core'
 import type { t as tapRoot } from 'tap'
 import { EDGE_ROWS } from './edges.js'
 import { type Call, recordCallbacks } from './helpers.js'
@@ -131,6 +131,84 @@ interface Env {
 
 /** Kind callbacks fired (onNotification, onInvalid and onError left out). */
 const kinds = (calls: Call[]): string[] => calls.map(c => c.callback).filter(n => n !== 'onNotification' && n !== 'onInvalid' && n !== 'onError')
+
+/** The documented request samples of the answer URL (piopiy/docs/play-file) and action URL (piopiy/docs/input). */
+const ANSWER_SAMPLE = { action: 'inbound', from: '19170000001', to: '19170000000', time: 1670568234000, cmiuuid: '28b9fc5f-b147-47e1-80a4-1edf1339efe1' }
+const DTMF_SAMPLE = { from: 919100000000, to: 4471000000, dtmf: '1234', cmuuid: '41aa4bb1-d693-415e-82ce-bdf2e8814aeb' }
+const FALLBACK = [{ action: 'speak', text: FALLBACK_TEXT }, { action: 'hangup' }]
+type Row = [title: string, mounts: Mount[], row: (t: Tap, mount: Mount, env: Env) => Promise<void>]
+
+const CC_FLOW = pcmo().speak('Press 1 for sales').input({ actionUrl: 'http://127.0.0.1/webhook/action', maxDigit: 1 })
+/** What the call-control callbacks saw, in order (reset by `ccAt`; the rows run one after another). */
+const ccCalls: unknown[][] = []
+const ccOptions = (more: ReceiverOptions, withDtmf: boolean): ReceiverOptions => ({
+  logger: silentLogger,
+  onAnswer: (call, ctx) => { ccCalls.push([call, ctx]); return CC_FLOW },
+  ...(withDtmf && { onDtmf: input => { ccCalls.push([input]); return [{ action: 'hangup' as const }] } }),
+  onError: err => { ccCalls.push(['onError', (err as { code?: string }).code]) },
+  onInvalid: info => { ccCalls.push(['onInvalid', info.status]) },
+  ...more
+})
+/** Starts the adapter with the call-control callbacks; the URLs of its routes. */
+const ccAt = async (t: Tap, mount: Mount, { open }: Env, more: ReceiverOptions = {}, withDtmf = true) => {
+  ccCalls.length = 0
+  const { url, origin } = await open(t, ccOptions(more, withDtmf), mount)
+  return { answer: `${url}/webhook/answer`, action: `${url}/webhook/action`, url, origin }
+}
+
+/** The answer URL and action URL routes: the flow, the fallback flow, the 4xx, and every other route untouched. */
+const CALL_CONTROL_ROWS: Row[] = [
+  ['call control: the documented answer and DTMF samples get the flow their callback returns', ['root', 'prefix', 'after-body-parser'], async (t, mount, env) => {
+    const { answer, action } = await ccAt(t, mount, env)
+    const answered = await send(answer, JSON.stringify(ANSWER_SAMPLE))
+    t.equal(answered.status, 200)
+    t.match(answered.headers.get('content-type'), /^application\/json/)
+    t.equal(answered.text, JSON.stringify(CC_FLOW), 'the flow, as JSON')
+    t.equal((await send(`${action}/?x=1`, JSON.stringify(DTMF_SAMPLE))).text, '[{"action":"hangup"}]', 'the action URL (trailing slash, query) too')
+    t.match(ccCalls, [[{ kind: 'answer', from: '19170000001', time: new Date(1670568234000) }, { key: `answer:${ANSWER_SAMPLE.cmiuuid}` }], [{ kind: 'dtmf', dtmf: '1234', from: '919100000000' }]])
+    t.equal((await send(answer, JSON.stringify(ANSWER_SAMPLE))).status, 200, 'no dedupe: the same request again gets its flow')
+    t.equal(ccCalls.length, 3)
+  }],
+  ['call control: a callback that throws, is too slow or returns an invalid flow answers the fallback flow; onError is told', ['root', 'prefix', 'after-body-parser'], async (t, mount, env) => {
+    const gate = deferred()
+    t.teardown(gate.resolve)
+    const failing: Array<[string, ReceiverOptions, string]> = [
+      ['throws', { onAnswer: () => { throw new Error('boom: secret-detail') } }, 'CALLBACK_FAILED'],
+      ['too slow', { onAnswer: async () => { await gate.promise; return CC_FLOW }, callControlTimeoutMs: 20 }, 'CALLBACK_TIMEOUT'],
+      ['invalid flow', { onAnswer: () => [{ action: 'speak' }] as never }, 'INVALID_PCMO']
+    ]
+    for (const [name, more, code] of failing) {
+      const { answer } = await ccAt(t, mount, env, more)
+      const answered = await send(answer, JSON.stringify(ANSWER_SAMPLE))
+      t.equal(answered.status, 200, `${name}: 200`)
+      t.same(JSON.parse(answered.text), FALLBACK, `${name}: the fallback flow`)
+      noLeak(t, answered, 'secret-detail')
+      t.same(ccCalls, [['onError', code]], `${name}: onError ${code}`)
+    }
+  }],
+  ['call control: bad input answers 4xx and reaches onInvalid; auth applies; other methods 405', ['root', 'prefix', 'after-body-parser'], async (t, mount, env) => {
+    const { answer, action } = await ccAt(t, mount, env, { auth: { token: 's3cret' } })
+    const ok = '?token=s3cret'
+    isRejection(t, await send(answer, JSON.stringify(ANSWER_SAMPLE)), 401)
+    isRejection(t, await send(`${answer}?token=nope`, JSON.stringify(ANSWER_SAMPLE)), 403)
+    isRejection(t, await send(answer + ok, JSON.stringify({ ...ANSWER_SAMPLE, time: 'noon' })), 400)
+    isRejection(t, await send(action + ok, JSON.stringify({ ...DTMF_SAMPLE, dtmf: 'one' })), 400)
+    isRejection(t, await send(action + ok, '[]'), 400)
+    isRejection(t, await send(answer + ok, JSON.stringify(ANSWER_SAMPLE), { contentType: 'application/xml' }), 415)
+    t.equal((await send(answer + ok, undefined, { method: 'GET' })).status, 405)
+    t.same(ccCalls, [401, 403, 400, 400, 400, 415].map(status => ['onInvalid', status]), 'onInvalid for each 4xx, no callback')
+    t.equal((await send(answer + ok, JSON.stringify(ANSWER_SAMPLE))).status, 200, 'the right token: the flow')
+  }],
+  ['call control: other routes are untouched (the CDR route, the app\'s routes, an action path without onDtmf)', ['root', 'prefix', 'after-body-parser'], async (t, mount, env) => {
+    const { answer, action, url, origin } = await ccAt(t, mount, env, {}, false)
+    t.equal((await send(`${url}/webhook/cdr`, env.seedBody)).status, 200, 'the CDR route')
+    t.equal((await send(`${origin}/health`, undefined, { method: 'GET' })).text, 'ok', "the app's own route")
+    t.same(JSON.parse((await send(`${origin}/echo`, '{"a":1}')).text), { type: 'object', body: { a: 1 } }, "the app's JSON route still gets parsed objects")
+    t.equal((await send(action, JSON.stringify(DTMF_SAMPLE))).status, 404, 'no onDtmf: the action path is the app\'s (404)')
+    t.equal((await send(`${answer}x`, JSON.stringify(ANSWER_SAMPLE))).status, 404)
+    t.same(ccCalls, [], 'no callback')
+  }]
+]
 
 /** The contract, one row per behaviour, each run under the mounts it lists. */
 const ROWS: Array<[title: string, mounts: Mount[], row: (t: Tap, mount: Mount, env: Env) => Promise<void>]> = [
@@ -396,7 +474,8 @@ const ROWS: Array<[title: string, mounts: Mount[], row: (t: Tap, mount: Mount, e
     t.equal((await send(`${hook}`, undefined, { method: 'GET' })).status, 405)
     t.equal((await send(`${url}/webhook/cdr`, seedBody)).status, 404)
     t.equal(rec.of('onInboundAnswered').length, 1)
-  }]
+  }],
+  ...CALL_CONTROL_ROWS
 ]
 
 /**

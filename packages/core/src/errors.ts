@@ -4,13 +4,15 @@ export type PiopiyWebhookErrorCode =
   | 'CALLBACK_FAILED'
   | 'CALLBACK_TIMEOUT'
   | 'STORE_FAILED'
+  | 'INVALID_PCMO'
 
 /** The package a message is from, as its `[prefix]` shows it. */
 const CORE = '@piopiy-webhooks/core'
 
 /**
  * The one error class of piopiy-webhooks. Thrown for bad options at start-up, and passed to
- * `onError` when a callback throws, times out, or the idempotency store fails.
+ * `onError` when a callback throws, times out, or the idempotency store fails; `INVALID_PCMO` when a
+ * call flow is invalid (thrown by `pcmo()` at build time; passed to `onError` when a callback returns one).
  */
 export class PiopiyWebhookError extends Error {
   override readonly name = 'PiopiyWebhookError'

@@ -9,3 +9,7 @@ export { NOT_BLANK, CdrPayloadSchema, CallEventPayloadSchema, StreamEventPayload
 export type * from './schemas.js'
 export type * from './records.js'
 export type * from './types.js'
+export { pcmo, PcmoBuilder, checkPcmo, type PhoneNumber, type DialOptions, type InputOptions, type PlayGetInputOptions, type StreamOptions } from './pcmo.js'
+export * from './pcmo-schemas.js'
+export * from './call-control-schemas.js'
+export { FALLBACK_TEXT, type CallControlContext, type CallControlOptions, type Flow } from './call-control.js'

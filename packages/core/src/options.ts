@@ -7,10 +7,11 @@ import type { AuthOptions, CallbackName, ReceiverOptions } from './types.js'
 // Each list is checked against its type: an option added to the type but not here fails the type-check.
 const CALLBACK_OPTIONS = {
   onInboundAnswered: true, onInboundMissed: true, onOutboundAnswered: true, onOutboundMissed: true,
-  onCallEvent: true, onStreamEvent: true, onNotification: true, onInvalid: true, onError: true
+  onCallEvent: true, onStreamEvent: true, onNotification: true, onInvalid: true, onError: true, onAnswer: true, onDtmf: true
 } as const satisfies Record<CallbackName, true>
 const OTHER_OPTIONS = {
-  path: true, idempotency: true, bodyLimit: true, bodyTimeoutMs: true, handlerTimeoutMs: true, leaseMs: true, auth: true, logger: true
+  path: true, idempotency: true, bodyLimit: true, bodyTimeoutMs: true, handlerTimeoutMs: true, leaseMs: true, auth: true, logger: true,
+  answerPath: true, actionPath: true, fallback: true, callControlTimeoutMs: true
 } as const satisfies Record<Exclude<keyof ReceiverOptions, CallbackName>, true>
 const AUTH_OPTIONS = { token: true, basic: true, allowIps: true, trustProxy: true, appIds: true } as const satisfies Record<keyof AuthOptions, true>
 

@@ -1,12 +1,14 @@
 /**
  * createReceiver: every HTTP decision of piopiy-webhooks, made once for all adapters.
  * route → method → auth → content-type → size → parse (classify, validate, normalize) → app-id allowlist →
- * delivery (dedupe claim → callbacks within the timeout → complete or release the claim) → answer.
+ * delivery (dedupe claim → callbacks within the timeout → complete or release the claim) → answer. The
+ * call-control routes (answerPath, actionPath) share the checks up to the body, then go to call-control.ts.
  */
 import { answerOf, FAILED, METHOD_NOT_ALLOWED, NOT_FOUND, rejection } from './answers.js'
 import { type Authenticator, createAuthenticator } from './auth.js'
 import { requestBody } from './body.js'
 import { callbackTable } from './callbacks.js'
+import { type CallControl, createCallControl } from './call-control.js'
 import { Delivery } from './delivery.js'
 import { acceptsContentType, joinedHeader } from './headers.js'
 import type { Logger } from './logger.js'
@@ -16,7 +18,7 @@ import { parseNotification } from './parse.js'
 import type { InvalidInfo, Receiver, ReceiverOptions, WebhookRequest, WebhookResponse } from './types.js'
 
 /** What `handle` works with, built once by `createReceiver`. */
-interface Setup { opts: ResolvedOptions, auth: Authenticator, delivery: Delivery }
+interface Setup { opts: ResolvedOptions, auth: Authenticator, delivery: Delivery, callControl: CallControl }
 
 const CLOSE = Object.freeze({ connection: 'close' })
 
@@ -36,10 +38,12 @@ export function createReceiver (options: ReceiverOptions = {}): Receiver {
   const leaseMs = opts.leaseMs ?? Math.max(handlerTimeoutMs * 6, 60_000)
   store?.useLogger?.(logger)
   if (store !== undefined && store.renew === undefined) logger.warn(noRenewWarning(leaseMs))
-  const setup: Setup = { opts, auth, delivery: new Delivery({ store, handlerTimeoutMs, leaseMs, callbacksFor: callbackTable(opts), onError }) }
+  const callControl = createCallControl(opts)
+  const setup: Setup = { opts, auth, delivery: new Delivery({ store, handlerTimeoutMs, leaseMs, callbacksFor: callbackTable(opts), onError }), callControl }
   return {
     path: opts.path,
-    matches: candidate => isRoute(opts.path, candidate),
+    paths: [opts.path, ...callControl.paths],
+    matches: candidate => routeOf(setup, candidate) !== undefined,
     async handle (req) {
       try {
         return await handle(setup, req)
@@ -52,17 +56,19 @@ export function createReceiver (options: ReceiverOptions = {}): Receiver {
   }
 }
 
-/** Whether `candidate` (with or without a query string) is `path` or `path/`. */
-function isRoute (path: string, candidate: string): boolean {
+/** The route of `candidate` (with or without a query string or a trailing slash): `path`, a mounted call-control path, or undefined. */
+function routeOf ({ opts: { path }, callControl }: Setup, candidate: string): string | undefined {
   const q = candidate.indexOf('?')
   const pathname = q < 0 ? candidate : candidate.slice(0, q)
-  return pathname === path || pathname === `${path}/`
+  return pathname === path || pathname === `${path}/` ? path : callControl.routeOf(pathname)
 }
 
 /** One request, in the order of the contract (design.md, "HTTP contract"). */
-async function handle ({ opts, auth, delivery }: Setup, req: WebhookRequest): Promise<WebhookResponse> {
+async function handle (setup: Setup, req: WebhookRequest): Promise<WebhookResponse> {
+  const { opts, auth, delivery } = setup
   const receivedAt = new Date()
-  if (!isRoute(opts.path, req.path)) return NOT_FOUND
+  const route = routeOf(setup, req.path)
+  if (route === undefined) return NOT_FOUND
   if (req.method.toUpperCase() !== 'POST') return METHOD_NOT_ALLOWED
   const { headers } = req
   const log = req.log ?? opts.logger
@@ -85,6 +91,9 @@ async function handle ({ opts, auth, delivery }: Setup, req: WebhookRequest): Pr
     return await reject(413, [req.tooLarge === true ? 'body: larger than the body parser\'s limit' : `body: larger than bodyLimit (${opts.bodyLimit} bytes)`])
   }
   if (body.refused !== undefined) return await reject(body.refused.status, [body.refused.reason])
+  if (route !== opts.path) {
+    return await setup.callControl.handle(route, { input: body.input, reject, allowsApp: auth.allowsApp, onError: opts.onError, headers, ip, log, receivedAt })
+  }
   const result = parseNotification(body.input as object | string | undefined)
   if (!result.ok) return await reject(400, result.reasons)
   const n = result.notification

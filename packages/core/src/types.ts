@@ -1,3 +1,4 @@
+import type { CallControlContext, CallControlOptions } from './call-control.js'
 import type { IdempotencyStore } from './idempotency.js'
 import type { Logger } from './logger.js'
 import type {
@@ -68,8 +69,8 @@ export interface AuthOptions {
   appIds?: Array<number | string>
 }
 
-/** Options shared by `createReceiver` and every adapter. */
-export interface ReceiverOptions {
+/** Options shared by `createReceiver` and every adapter (call control: see CallControlOptions and docs/call-control.md). */
+export interface ReceiverOptions extends CallControlOptions {
   /**
    * Route that receives the webhooks (the path of the platform's own example).
    * @default '/webhook/cdr'
@@ -95,10 +96,12 @@ export interface ReceiverOptions {
    */
   onInvalid?: (info: InvalidInfo) => unknown
   /**
-   * A callback threw or timed out, or the idempotency store failed.
+   * A callback threw or timed out, or the idempotency store failed; or `onAnswer`/`onDtmf` failed
+   * and the fallback flow was answered (`ctx.kind` is then `'answer'` or `'dtmf'`).
    * @default logs at error
    */
-  onError?: (err: Error, ctx: CallbackContext | undefined) => unknown
+  // a method signature (bivariant): an existing `(err, ctx: CallbackContext | undefined) => …` still fits
+  onError? (err: Error, ctx: CallbackContext | CallControlContext | undefined): unknown
   /**
    * Dedupe of re-deliveries: `false` turns it off; or any `IdempotencyStore`.
    * @default a new MemoryIdempotencyStore()
@@ -173,12 +176,14 @@ export type CallbackName = {
 }[keyof ReceiverOptions]
 
 /** The callback a notification of a known kind reaches before `onNotification` (one per kind and CDR type). */
-export type KindCallbackName = Exclude<CallbackName, 'onNotification' | 'onInvalid' | 'onError'>
+export type KindCallbackName = Exclude<CallbackName, 'onNotification' | 'onInvalid' | 'onError' | 'onAnswer' | 'onDtmf'>
 
 export interface Receiver {
-  /** The path this receiver answers on. */
+  /** The path this receiver answers notifications on. */
   readonly path: string
-  /** Whether `path` (with or without a query string) is this receiver's route. */
+  /** Every path mounted: `path`, then `answerPath` and `actionPath` when their callback is given. */
+  readonly paths: readonly string[]
+  /** Whether `path` (with or without a query string or a trailing slash) is one of this receiver's routes. */
   matches (path: string): boolean
   /** Runs the whole flow and resolves with the answer to write; never rejects. */
   handle (request: WebhookRequest): Promise<WebhookResponse>

@@ -36,14 +36,14 @@ export function describeValue (value: unknown): string {
   return withArticle(typeof value)
 }
 
-/** Turns one Ajv error into `"<field>: <what is wrong>"`. */
-function describeError (error: ErrorObject, payload: Record<string, unknown>): string {
+/** Turns one Ajv error into `"<field>: <what is wrong>"` (nested fields as `connect.0.number`). */
+export function describeError (error: ErrorObject, payload: Record<string, unknown>): string {
   const field = error.instancePath.slice(1).replaceAll('/', '.')
-  const value = field === '' ? payload : payload[field]
+  const value = field === '' ? payload : error.instancePath.slice(1).split('/').reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], payload)
   const got = ` (got ${describeValue(value)})`
   switch (error.keyword) {
     case 'required':
-      return `${(error.params as { missingProperty: string }).missingProperty}: is required`
+      return `${field === '' ? '' : `${field}.`}${(error.params as { missingProperty: string }).missingProperty}: is required`
     case 'type': {
       const types = String((error.params as { type: string | string[] }).type).split(',')
       return `${field}: must be ${types.map(withArticle).join(' or ')}${got}`
@@ -53,6 +53,10 @@ function describeError (error: ErrorObject, payload: Record<string, unknown>): s
     case 'minimum':
     case 'maximum':
       return `${field}: must be ${error.keyword === 'minimum' ? '>=' : '<='} ${String((error.params as { limit: number }).limit)}${got}`
+    case 'const':
+      return `${field}: must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}${got}`
+    case 'minItems':
+      return `${field}: must not be empty`
     default: // pattern
       return (error.params as { pattern: string }).pattern === NOT_BLANK
         ? `${field}: must not be empty`

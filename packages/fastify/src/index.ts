@@ -38,14 +38,14 @@ const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) =>
     delete headers['content-type']
     done()
   }
-  const handler: RouteHandlerMethod = async (request, reply) => {
+  const handlerFor = (path: string): RouteHandlerMethod => async (request, reply) => {
     const q = request.url.indexOf('?')
     const headers = request.raw.headers
     const contentType = (request.raw as Stashed)[kContentType]
     if (contentType !== undefined) headers['content-type'] = contentType
     const webhookRequest: WebhookRequest = {
       method: request.method,
-      path: q < 0 ? receiver.path : receiver.path + request.url.slice(q),
+      path: q < 0 ? path : path + request.url.slice(q),
       headers,
       rawBody: (request.body ?? request.raw) as AsyncIterable<Uint8Array>,
       ip: request.socket.remoteAddress
@@ -56,18 +56,23 @@ const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) =>
   }
   const hidden = { hide: true } as FastifySchema
   const others = fastify.supportedMethods.filter(m => m !== 'POST')
-  fastify.post(receiver.path, { schema: { summary: 'PIOPIY webhook', tags: ['piopiy'], body }, validatorCompiler: acceptAll, onRequest }, handler)
-  // every other method reaches the core too (which answers 405, Allow: POST); hidden from @fastify/swagger
-  fastify.route({ method: others, url: receiver.path, schema: hidden, onRequest, handler })
-  // `path/` is the same route. Fastify throws FST_ERR_DUPLICATED_ROUTE when it already is
-  // (the app's ignoreTrailingSlash, or a `path/` route of the app's own), which is then kept
-  try {
-    fastify.route({ method: [...others, 'POST'], url: `${receiver.path}/`, schema: hidden, validatorCompiler: acceptAll, onRequest, handler })
-  } catch (err) {
-    if ((err as { code?: unknown }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw err
+  // every path the core mounts: the notification path, and the call-control paths whose callback is given
+  for (const path of receiver.paths) {
+    const handler = handlerFor(path)
+    const schema = path === receiver.path ? { summary: 'PIOPIY webhook', tags: ['piopiy'], body } : { summary: 'PIOPIY call control', tags: ['piopiy'] }
+    fastify.post(path, { schema, validatorCompiler: acceptAll, onRequest }, handler)
+    // every other method reaches the core too (which answers 405, Allow: POST); hidden from @fastify/swagger
+    fastify.route({ method: others, url: path, schema: hidden, onRequest, handler })
+    // `path/` is the same route. Fastify throws FST_ERR_DUPLICATED_ROUTE when it already is
+    // (the app's ignoreTrailingSlash, or a `path/` route of the app's own), which is then kept
+    try {
+      fastify.route({ method: [...others, 'POST'], url: `${path}/`, schema: hidden, validatorCompiler: acceptAll, onRequest, handler })
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw err
+    }
   }
 }
 
-/** Registers the PIOPIY webhook route (`POST /webhook/cdr` by default) on this Fastify instance. */
+/** Registers the PIOPIY webhook route (`POST /webhook/cdr` by default), and the call-control routes whose callback is given, on this Fastify instance. */
 export const piopiyPlugin = fp(plugin, { name: '@piopiy-webhooks/fastify', fastify: '5.x', encapsulate: true })
 export default piopiyPlugin

@@ -10,7 +10,10 @@ import { platforms, startApp } from './helpers.js'
 
 for (const platform of platforms) {
   void runAdapterContract(t, `nestjs on ${platform}`, async (options, mount) => {
-    const path = mount === 'prefix' ? { path: PREFIX + (options.path ?? '/webhook/cdr') } : {}
+    // Nest has no prefix for middleware: every mounted path is put under it
+    const path = mount === 'prefix'
+      ? { path: PREFIX + (options.path ?? '/webhook/cdr'), answerPath: PREFIX + (options.answerPath ?? '/webhook/answer'), actionPath: PREFIX + (options.actionPath ?? '/webhook/action') }
+      : {}
     const { origin, close } = await startApp(platform, [PiopiyModule.forRoot({ ...options, ...path })], { testing: mount === 'after-body-parser' })
     return { url: origin + (mount === 'prefix' ? PREFIX : ''), close }
   })

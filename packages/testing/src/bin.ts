@@ -7,7 +7,7 @@ const stop = (): void => { controller.abort() }
 process.once('SIGINT', stop)
 process.once('SIGTERM', stop)
 
-void main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal }).then(code => {
+void main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, signal: controller.signal }).then(code => {
   process.exitCode = code
   process.off('SIGINT', stop)
   process.off('SIGTERM', stop)

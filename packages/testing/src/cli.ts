@@ -1,9 +1,10 @@
 /**
- * The `piopiy-webhooks` command line: `send`, `listen` and `replay` (one module each under `cli/`).
+ * The `piopiy-webhooks` command line: `send`, `listen`, `replay` and `call` (one module each under `cli/`).
  * Everything runs in `main(argv, io)` with injected output streams, so that it is tested in-process;
  * `bin.ts` only wires it to the process.
  */
 import { type CliIo, errorText, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './cli/common.js'
+import { callCommand, CALL_HELP } from './cli/call.js'
 import { listenCommand, LISTEN_HELP } from './cli/listen.js'
 import { replayCommand, REPLAY_HELP } from './cli/replay.js'
 import { sendCommand, SEND_HELP } from './cli/send.js'
@@ -20,6 +21,7 @@ Commands:
   send <url>                 post documented samples, built notifications or a file
   listen                     run a development receiver that prints each notification
   replay <file.jsonl> <url>  re-send captured raw bodies, one per line
+  call <answer-url>          simulate a call: the flow your answer URL returns, digits to its action URL
 
 Options:
   -h, --help                 show help (also: piopiy-webhooks <command> --help)
@@ -35,7 +37,8 @@ interface Command {
 const COMMANDS: Readonly<Record<string, Command>> = {
   send: { help: SEND_HELP, run: sendCommand },
   listen: { help: LISTEN_HELP, run: listenCommand },
-  replay: { help: REPLAY_HELP, run: replayCommand }
+  replay: { help: REPLAY_HELP, run: replayCommand },
+  call: { help: CALL_HELP, run: callCommand }
 }
 const commandNamed = (name: string | undefined): Command | undefined =>
   name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
@@ -58,7 +61,7 @@ export async function main (argv: readonly string[], io: CliIo): Promise<number>
       return EXIT_OK
     }
     if (found !== undefined) return await found.run(args, io)
-    throw new UsageError(`unknown command '${command}' (commands: send, listen, replay)`)
+    throw new UsageError(`unknown command '${command}' (commands: send, listen, replay, call)`)
   } catch (err) {
     const known = found !== undefined
     const prefix = known ? `piopiy-webhooks ${command}` : 'piopiy-webhooks'

@@ -38,7 +38,7 @@ t.test('no command prints the help to stderr and exits 2', async t => {
 })
 
 t.test('each command has its own --help', async t => {
-  for (const command of ['send', 'listen', 'replay']) {
+  for (const command of ['send', 'listen', 'replay', 'call']) {
     for (const args of [[command, '--help'], [command, '-h'], ['help', command]]) {
       const io = captureIo()
       t.equal(await main(args, io), 0, args.join(' '))
@@ -47,14 +47,14 @@ t.test('each command has its own --help', async t => {
   }
   const io = captureIo()
   await main(['send', '--help'], io)
-  t.match(io.out(), /inbound-answered, inbound-missed, outbound-answered, outbound-missed, call-event, stream-event, samples, invalid/)
+  t.match(io.out(), /inbound-answered, inbound-missed, outbound-answered, outbound-missed, call-event, stream-event, answer, dtmf, samples, invalid/)
   t.match(io.out(), /in_answered, out_started, out_answered, out_bridged, hangup, started, ringing, answered/)
 })
 
 t.test('usage errors are one line, with a pointer to the help, and exit 2', async t => {
   const cases: Array<[string[], string]> = [
-    [['deploy'], "piopiy-webhooks: unknown command 'deploy' (commands: send, listen, replay). See 'piopiy-webhooks --help'."],
-    [['toString'], "piopiy-webhooks: unknown command 'toString' (commands: send, listen, replay). See 'piopiy-webhooks --help'."],
+    [['deploy'], "piopiy-webhooks: unknown command 'deploy' (commands: send, listen, replay, call). See 'piopiy-webhooks --help'."],
+    [['toString'], "piopiy-webhooks: unknown command 'toString' (commands: send, listen, replay, call). See 'piopiy-webhooks --help'."],
     [['send'], "piopiy-webhooks send: missing <url>. See 'piopiy-webhooks send --help'."],
     [['send', 'a', 'b'], 'piopiy-webhooks send: expected one <url>, got 2 arguments'],
     [['send', 'localhost:3000'], "piopiy-webhooks send: 'localhost:3000' is not an http(s) URL"],
@@ -63,7 +63,7 @@ t.test('usage errors are one line, with a pointer to the help, and exit 2', asyn
     [['send', 'http://127.0.0.1:9/', '--times'], "piopiy-webhooks send: Option '--times <value>' argument missing"],
     [['send', 'http://127.0.0.1:9/', '--times', '0'], "piopiy-webhooks send: --times must be a positive integer (got '0')"],
     [['send', 'http://127.0.0.1:9/', '--times', '2x'], "piopiy-webhooks send: --times must be a positive integer (got '2x')"],
-    [['send', 'http://127.0.0.1:9/', '--kind', 'cdr'], "piopiy-webhooks send: --kind must be one of inbound-answered, inbound-missed, outbound-answered, outbound-missed, call-event, stream-event, samples, invalid (got 'cdr')"],
+    [['send', 'http://127.0.0.1:9/', '--kind', 'cdr'], "piopiy-webhooks send: --kind must be one of inbound-answered, inbound-missed, outbound-answered, outbound-missed, call-event, stream-event, answer, dtmf, samples, invalid (got 'cdr')"],
     [['send', 'http://127.0.0.1:9/', '--kind', 'samples', '--file', 'x.json'], 'piopiy-webhooks send: use only one of --kind, --sample and --file'],
     [['send', 'http://127.0.0.1:9/', '--sample', 'nope'], "piopiy-webhooks send: unknown sample 'nope' (see --kind samples for their names)"],
     [['send', 'http://127.0.0.1:9/', '--file', '/nonexistent/x.json'], 'piopiy-webhooks send: cannot read /nonexistent/x.json: ENOENT'],

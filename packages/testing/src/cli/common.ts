@@ -12,6 +12,8 @@ export interface CliIo {
   stderr: Output
   /** Environment (`NO_COLOR`, `FORCE_COLOR`, `TERM`). */
   env?: Record<string, string | undefined>
+  /** Where `call` reads the digits from (the bin passes `process.stdin`). */
+  stdin?: NodeJS.ReadableStream
   /** Stops `listen` when aborted (the bin aborts it on SIGINT and SIGTERM). */
   signal: AbortSignal
 }
