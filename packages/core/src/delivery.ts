@@ -3,10 +3,11 @@
  * settle the claim (complete, or release for the platform's retry) → the outcome. No HTTP here: the
  * receiver turns the outcome into an answer (answers.ts).
  */
-import { type CallbackTable, invoke, TIMED_OUT, within } from './callbacks.js'
+import { type CallbackTable, invoke } from './callbacks.js'
 import { failure, PiopiyWebhookError } from './errors.js'
-import type { IdempotencyStore } from './idempotency.js'
-import { holdLease, ownerTokens } from './lease.js'
+import { claimNow, completeNow, type IdempotencyStore, type MemoryIdempotencyStore, synchronous } from './idempotency.js'
+import { Deadlines } from './deadlines.js'
+import { holdLease, nothing, ownerTokens, renewEvery } from './lease.js'
 import type { Notification } from './records.js'
 import type { CallbackContext, ReceiverOptions } from './types.js'
 
@@ -25,33 +26,62 @@ export interface DeliveryOptions {
   onError: ReceiverOptions['onError']
 }
 
-/** A claim this process holds: its store, its owner token, and the renewal of its lease to stop. */
+/** A claim this process holds: its store, its owner token, and the renewal of its lease to stop (once the callbacks wait). */
 interface Claim { store: IdempotencyStore, owner: string, stopLease: () => void }
 
+/**
+ * Runs as far as it can without waiting: with the memory store (`claim` and `complete` without a promise) and
+ * synchronous callbacks, a delivery makes no promise and no timer at all; an asynchronous callback costs one
+ * promise, and a place in the timeout queue (one timer for all, deadlines.ts) instead of a timer of its own.
+ */
 export class Delivery {
   readonly #store: IdempotencyStore | undefined
+  /** `#store` when its claim and complete can be called without a promise (the memory store). */
+  readonly #sync: MemoryIdempotencyStore | undefined
   readonly #timeoutMs: number
+  readonly #timeouts: Deadlines
+  /** Lease renewals, every third of `leaseMs`, on one timer. */
+  readonly #renewals: Deadlines
   readonly #callbacksFor: CallbackTable
   readonly #onError: ReceiverOptions['onError']
   /** An in-flight claim is a lease, renewed while its callbacks run: if this process dies, another copy may run after it. */
   readonly #leaseMs: number
   readonly #nextOwner = ownerTokens()
-  /** Outcomes of copies being processed here, so that a concurrent duplicate waits and ends the same. */
+  /** Outcomes of copies being processed here and waiting for a callback, so that a concurrent duplicate waits and ends the same. */
   readonly #inFlight = new Map<string, Promise<Outcome>>()
 
   constructor ({ store, handlerTimeoutMs, leaseMs, callbacksFor, onError }: DeliveryOptions) {
     this.#store = store
+    this.#sync = store === undefined ? undefined : synchronous(store)
     this.#timeoutMs = handlerTimeoutMs
+    this.#timeouts = new Deadlines(handlerTimeoutMs)
+    this.#renewals = new Deadlines(renewEvery(leaseMs))
     this.#callbacksFor = callbacksFor
     this.#onError = onError
     this.#leaseMs = leaseMs
   }
 
   /** Delivers `n` once per key: a copy already processed, or in flight here, does not run the callbacks again. */
-  async deliver (n: Notification, ctx: CallbackContext): Promise<Outcome> {
+  deliver (n: Notification, ctx: CallbackContext): Outcome | Promise<Outcome> {
     if (n.kind === 'unknown') ctx.log.info({ cmiuuid: n.cmiuuid, status: n.status }, 'piopiy-webhooks: notification of unknown kind, acknowledged')
-    if (this.#store === undefined) return await this.#run(n, ctx, undefined)
-    return await (this.#inFlight.get(ctx.key) ?? this.#claimAndRun(this.#store, n, ctx))
+    const store = this.#store
+    if (store === undefined) return this.#run(n, ctx, undefined)
+    const waiting = this.#inFlight.get(ctx.key)
+    if (waiting !== undefined) return waiting
+    if (this.#sync === undefined) return this.#claimAndRun(store, n, ctx)
+    const owner = this.#nextOwner()
+    const claim = this.#sync[claimNow](ctx.key, this.#leaseMs, owner)
+    // in flight here is in #inFlight (above): 'in-flight' is another process's, or a claim this store kept past a crash
+    return claim === 'claimed' ? this.#track(this.#run(n, ctx, { store, owner, stopLease: nothing }), ctx.key) : claim === 'done' ? 'duplicate' : 'busy'
+  }
+
+  /** The outcome; one still waiting for a callback is kept in #inFlight until it ends. */
+  #track (outcome: Outcome | Promise<Outcome>, key: string): Outcome | Promise<Outcome> {
+    if (!(outcome instanceof Promise)) return outcome
+    this.#inFlight.set(key, outcome)
+    const forget = (): void => { this.#inFlight.delete(key) }
+    outcome.then(forget, forget)
+    return outcome
   }
 
   async #claimAndRun (store: IdempotencyStore, n: Notification, ctx: CallbackContext): Promise<Outcome> {
@@ -65,29 +95,42 @@ export class Delivery {
     if (claim === 'done') return 'duplicate'
     // in flight here: wait for it and end the same; in flight in another process: ask for a retry later
     if (claim === 'in-flight') return await (this.#inFlight.get(ctx.key) ?? 'busy')
-    const outcome = this.#run(n, ctx, { store, owner, stopLease: holdLease(store, ctx.key, owner, this.#leaseMs, ctx.log) })
-    this.#inFlight.set(ctx.key, outcome)
-    try {
-      return await outcome
-    } finally {
-      this.#inFlight.delete(ctx.key)
-    }
+    return await this.#track(this.#run(n, ctx, { store, owner, stopLease: nothing }), ctx.key)
   }
 
-  /** Runs the callbacks and settles the claim `claimedIn` holds (none when dedupe is off). */
-  async #run (n: Notification, ctx: CallbackContext, claimedIn: Claim | undefined): Promise<Outcome> {
+  /** Runs the callbacks and settles the claim `claimedIn` holds (none when dedupe is off); without a promise when they are synchronous. */
+  #run (n: Notification, ctx: CallbackContext, claimedIn: Claim | undefined): Outcome | Promise<Outcome> {
     let running: Promise<void> | undefined
     try {
       running = invoke(this.#callbacksFor(n), n, ctx)
     } catch (err) {
-      return await this.#failed(err as PiopiyWebhookError, ctx, claimedIn)
+      return this.#failed(err as PiopiyWebhookError, ctx, claimedIn)
     }
-    if (running !== undefined) {
-      const ended = await within(running, this.#timeoutMs)
-      if (ended === TIMED_OUT) return await this.#timedOut(running, ctx, claimedIn)
-      if (ended !== undefined) return await this.#failed(ended.err as PiopiyWebhookError, ctx, claimedIn)
-    }
-    await this.#settle(ctx, claimedIn, true)
+    if (running === undefined) return this.#processed(ctx, claimedIn)
+    if (claimedIn !== undefined) claimedIn.stopLease = holdLease(claimedIn.store, ctx.key, claimedIn.owner, this.#leaseMs, ctx.log, this.#renewals)
+    return this.#waitFor(running, ctx, claimedIn)
+  }
+
+  /** The callbacks' end, or `handlerTimeoutMs`, whichever comes first. */
+  #waitFor (running: Promise<void>, ctx: CallbackContext, claimedIn: Claim | undefined): Promise<Outcome> {
+    return new Promise(resolve => {
+      const deadline = this.#timeouts.add(() => { resolve(this.#timedOut(running, ctx, claimedIn)) })
+      running.then(() => {
+        if (this.#timeouts.cancel(deadline)) resolve(this.#processed(ctx, claimedIn))
+      }, (err: unknown) => {
+        if (this.#timeouts.cancel(deadline)) resolve(this.#failed(err as PiopiyWebhookError, ctx, claimedIn))
+      })
+    })
+  }
+
+  /** The callbacks resolved: the claim completed, and `processed`. */
+  #processed (ctx: CallbackContext, claimedIn: Claim | undefined): Outcome | Promise<Outcome> {
+    const sync = this.#sync
+    if (claimedIn === undefined) return 'processed'
+    // every claim is in #store: with a synchronous one, complete it now (a map update, which does not fail)
+    if (sync === undefined) return this.#settle(ctx, claimedIn, true).then(() => 'processed')
+    claimedIn.stopLease()
+    sync[completeNow](ctx.key, claimedIn.owner)
     return 'processed'
   }
 

@@ -67,6 +67,16 @@ export interface MemoryIdempotencyStoreOptions {
 
 interface Claim { readonly owner: string, expires: number }
 
+/** The memory store's `claim` and `complete` without a promise (not exported from the package). */
+export const claimNow = Symbol('claimNow')
+export const completeNow = Symbol('completeNow')
+
+/** What the receiver can call without a promise: `store` when it is a memory store whose methods were not replaced. */
+export function synchronous (store: IdempotencyStore): MemoryIdempotencyStore | undefined {
+  const own = MemoryIdempotencyStore.prototype
+  return store instanceof MemoryIdempotencyStore && store.claim === own.claim && store.complete === own.complete ? store : undefined
+}
+
 /** Between two warnings about forgotten live keys, in ms. */
 const WARN_EVERY_MS = 60_000
 
@@ -111,6 +121,15 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   useLogger (logger: Logger): void { this.#logger = logger }
 
   async claim (key: string, ttlMs: number, owner: string): Promise<ClaimResult> {
+    return this[claimNow](key, ttlMs, owner)
+  }
+
+  async complete (key: string, owner: string): Promise<void> {
+    this[completeNow](key, owner)
+  }
+
+  /** `claim` without a promise: the receiver calls it directly when `claim` and `complete` are this class's own. */
+  [claimNow] (key: string, ttlMs: number, owner: string): ClaimResult {
     const now = this.#clock()
     const done = this.#done.get(key)
     if (done !== undefined) {
@@ -125,7 +144,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return 'claimed'
   }
 
-  async complete (key: string, _owner: string): Promise<void> {
+  /** `complete` without a promise (see `claimNow`). */
+  [completeNow] (key: string, _owner: string): void {
     const now = this.#clock()
     const done = this.#done.get(key)
     if (done !== undefined) {

@@ -5,7 +5,11 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { IdempotencyStore } from './idempotency.js'
+import type { Deadline, Deadlines } from './deadlines.js'
 import type { Logger } from './logger.js'
+
+/** A lease that needs no renewal (yet). */
+export const nothing = (): void => {}
 
 /** Makes owner tokens: a random id of this receiver, then a counter (`'Zk3…:1'`, `'Zk3…:2'`, …). */
 export function ownerTokens (): () => string {
@@ -14,18 +18,22 @@ export function ownerTokens (): () => string {
   return () => `${id}:${++seq}`
 }
 
-const nothing = (): void => {}
+/** How often a held lease is renewed: every third of it, so that two renewals may fail before it lapses. */
+export const renewEvery = (leaseMs: number): number => Math.max(1, Math.floor(leaseMs / 3))
 
 /**
- * Renews `owner`'s claim of `key` every `leaseMs / 3` until the returned function is called. A renewal
- * that fails (the store is down) is tried again at the next tick; a claim found lost (the store forgot
- * it, or it lapsed while this process was stalled) is reported once and no longer renewed.
+ * Renews `owner`'s claim of `key` every `renewEvery(leaseMs)` (the delay of `renewals`, which holds the
+ * renewals of all claims on one timer) until the returned function is called. A renewal that fails (the
+ * store is down) is tried again at the next tick; a claim found lost (the store forgot it, or it lapsed
+ * while this process was stalled) is reported once and no longer renewed.
  */
-export function holdLease (store: IdempotencyStore, key: string, owner: string, leaseMs: number, log: Logger): () => void {
+export function holdLease (store: IdempotencyStore, key: string, owner: string, leaseMs: number, log: Logger, renewals: Deadlines): () => void {
   const renew = store.renew
   if (renew === undefined) return nothing
   let held = true
+  let next: Deadline
   const tick = (): void => {
+    next = renewals.add(tick)
     renew.call(store, key, owner, leaseMs).then(still => {
       if (still || !held) return
       stop()
@@ -34,11 +42,10 @@ export function holdLease (store: IdempotencyStore, key: string, owner: string, 
       log.warn({ err, key }, 'piopiy-webhooks: the idempotency store could not renew a claim; trying again')
     })
   }
-  const timer = setInterval(tick, Math.max(1, Math.floor(leaseMs / 3)))
-  timer.unref()
+  next = renewals.add(tick)
   const stop = (): void => {
     held = false
-    clearInterval(timer)
+    renewals.cancel(next)
   }
   return stop
 }

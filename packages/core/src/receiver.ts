@@ -98,7 +98,8 @@ async function handle (setup: Setup, req: WebhookRequest): Promise<WebhookRespon
   if (!result.ok) return await reject(400, result.reasons)
   const n = result.notification
   if (!auth.allowsApp(n.appId)) return await reject(403, [`appid: ${String(n.appId)} is not in auth.appIds`])
-  return answerOf(await delivery.deliver(n, { key: dedupeKey(n), kind: n.kind, receivedAt, headers, ip, log }))
+  const outcome = delivery.deliver(n, { key: dedupeKey(n), kind: n.kind, receivedAt, headers, ip, log })
+  return answerOf(outcome instanceof Promise ? await outcome : outcome)
 }
 
 /** `onInvalid`, or by default a warning; a throw in `onInvalid` is logged. */
