@@ -8,13 +8,17 @@
  * pcmo().speak('Press 1 for sales').input({ actionUrl: 'https://example.com/webhook/action', maxDigit: 1 })
  * ```
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { PiopiyWebhookError } from './errors.js'
-import {
-  PCMO_ACTION_SCHEMAS, type BridgeAction, type ConnectAction, type InputAction, type Pcmo, type PcmoAction,
-  type PlayGetInputAction, type StreamAction
+import * as generated from './generated/call-control-validators.js'
+import type {
+  BridgeAction, ConnectAction, InputAction, Pcmo, PcmoAction, PlayGetInputAction, StreamAction
 } from './pcmo-schemas.js'
 import { describeError, describeValue as described } from './validate.js'
+
+/** What a generated (standalone) Ajv validator reports for each problem (the fields read here). */
+interface ErrorObject { keyword: string, instancePath: string, schemaPath: string, params: Record<string, unknown> }
+/** A validator generated at build time (scripts/generate.ts): Ajv's standalone code, no Ajv at run time. */
+export type Validator = ((payload: unknown) => boolean) & { errors?: ErrorObject[] | null }
 
 /** What a value is, for messages (`nothing` for undefined). */
 const describeValue = (value: unknown): string => value === undefined ? 'nothing' : described(value)
@@ -211,8 +215,9 @@ export class PcmoBuilder {
 /** Starts a call flow. */
 export const pcmo = (): PcmoBuilder => new PcmoBuilder()
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
-const validators = new Map<string, ValidateFunction>(Object.entries(PCMO_ACTION_SCHEMAS).map(([name, schema]) => [name, ajv.compile(schema)]))
+/** One validator per action: Ajv's standalone code, generated from the action schemas at build time (scripts/generate.ts). */
+const validators = new Map<string, Validator>((['play', 'speak', 'bridge', 'connect', 'input', 'play_get_input', 'param', 'record', 'hangup', 'stream'] as const)
+  .map(name => [name, generated[name] as Validator]))
 const NAMES = [...validators.keys()].join(', ')
 
 /** What is wrong with one action (empty when valid); `where` prefixes each reason, e.g. `[2]`. */
