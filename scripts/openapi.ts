@@ -8,9 +8,10 @@
  * test/openapi.test.ts rebuilds the document in memory and fails when the committed file differs.
  */
 import {
-  CallEventPayloadSchema, CdrPayloadSchema, StreamEventPayloadSchema, UnknownPayloadSchema
+  AnswerRequestSchema, CallEventPayloadSchema, CdrPayloadSchema, DtmfRequestSchema, FALLBACK_TEXT, PCMO_ACTION_SCHEMAS, PcmoSchema, pcmo,
+  StreamEventPayloadSchema, UnknownPayloadSchema
 } from '@piopiy-webhooks/core'
-import { sampleInfo, samples } from '@piopiy-webhooks/testing'
+import { callControlSamples, sampleInfo, samples } from '@piopiy-webhooks/testing'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
@@ -87,8 +88,43 @@ const OTHER_RESPONSES: Record<string, JsonObject> = {
   }
 }
 
+/** The flow an IVR's answer URL answers, and the `fallback` flow a failing callback gets (the default one). */
+const MENU = pcmo().speak('Press 1 for sales, or 2 for support.').input({ actionUrl: 'https://example.com/webhook/action', maxDigit: 1, timeout: 10 })
+const TO_SALES = pcmo().speak('Connecting you to sales.').bridge('440000000000', { from: '19170000000', timeout: 30 })
+export const FALLBACK_FLOW = pcmo().speak(FALLBACK_TEXT).hangup().toJSON()
+
+const flowAnswer = (flow: JsonObject): JsonObject => ({
+  description: 'The call flow the platform runs next: what `onAnswer`/`onDtmf` returned, checked against the PCMO schemas. When the ' +
+    'callback throws, runs past `callControlTimeoutMs` (5 s by default) or returns an invalid flow, the `fallback` flow instead ' +
+    '(by default a short spoken apology, then `hangup`), and `onError` is told (`CALLBACK_FAILED`, `CALLBACK_TIMEOUT`, `INVALID_PCMO`): never silence ' +
+    'on the line. No dedupe: every request gets its flow.',
+  content: { 'application/json': { schema: ref('Pcmo'), examples: { flow: { value: flow }, fallback: { value: FALLBACK_FLOW as unknown as Json } } } }
+})
+
+/** The answers of the answer URL and action URL: the flow, the same 4xx as a notification (the store and the 503 play no part), 500 only for an unreadable request. */
+const callControlResponses = (flow: JsonObject, badRequest: string): Record<string, JsonObject> => ({
+  200: flowAnswer(flow),
+  400: rejection('Empty body, malformed JSON, JSON that is not an object, or a schema violation of the request. `onInvalid` is told.',
+    { error: 'Bad Request', reasons: [badRequest] }),
+  401: POST_RESPONSES[401] as JsonObject,
+  403: rejection('A wrong token or wrong basic credentials, a client address outside `auth.allowIps`, or (only when the body carries one) an app id outside `auth.appIds`. `onInvalid` is told.',
+    { error: 'Forbidden', reasons: ['token: does not match'] }),
+  408: POST_RESPONSES[408] as JsonObject,
+  413: POST_RESPONSES[413] as JsonObject,
+  415: POST_RESPONSES[415] as JsonObject,
+  500: failure('Never for a callback (a failing one gets the fallback flow): only when the request itself could not be read (the client went away) or an internal fault.',
+    'Internal Server Error')
+})
+const ANSWER_RESPONSES = callControlResponses(MENU.toJSON() as unknown as JsonObject, 'time: has an unexpected format (got string "noon")')
+const ACTION_RESPONSES = callControlResponses(TO_SALES.toJSON() as unknown as JsonObject, 'dtmf: has an unexpected format (got string "one")')
+
 /** The statuses named in the document, for the test that compares them with the core. */
-export const RESPONSE_STATUSES = { post: Object.keys(POST_RESPONSES).map(Number), NotFound: 404, MethodNotAllowed: 405 } as const
+export const RESPONSE_STATUSES = {
+  post: Object.keys(POST_RESPONSES).map(Number),
+  callControl: Object.keys(ANSWER_RESPONSES).map(Number),
+  NotFound: 404,
+  MethodNotAllowed: 405
+} as const
 
 interface Hook { kind: 'cdr' | 'event' | 'stream' | 'unknown', schema: string, summary: string, description: string }
 
@@ -161,6 +197,64 @@ function operation (hook: Hook): JsonObject {
   }
 }
 
+interface CallControlRoute { name: 'answer' | 'action', schema: string, summary: string, description: string, samples: Array<keyof typeof callControlSamples>, responses: Record<string, JsonObject> }
+
+const CALL_CONTROL: readonly CallControlRoute[] = [
+  {
+    name: 'answer',
+    schema: 'AnswerRequest',
+    summary: 'Answer URL: a call starts',
+    description: 'POSTed to the answer URL set in the PIOPIY dashboard when a call arrives (or an API call is made), on `answerPath` ' +
+      '(`/webhook/answer` by default; mounted when `onAnswer` is given). Validated and normalized like a notification (`from`/`to` as strings, ' +
+      '`time` as a Date, `cmiuuid` or `cmuuid`); `onAnswer(call, ctx)` returns the flow. The global docs send `action: \'inbound\'`; the India docs omit it.',
+    samples: ['piopiy.answer_url.request.inbound', 'piopiy-india.answer_url.request'],
+    responses: ANSWER_RESPONSES
+  },
+  {
+    name: 'action',
+    schema: 'DtmfRequest',
+    summary: 'Action URL: the digits an input collected',
+    description: 'POSTed to the `action_url` of an `input` or `play_get_input` action with the digits pressed, on `actionPath` (`/webhook/action` ' +
+      'by default; mounted when `onDtmf` is given). `dtmf` reaches `onDtmf(input, ctx)` as a string; after a `param` action, its text arrives as ' +
+      '`extra_params`. The documented sample spells the call id `cmuuid`.',
+    samples: ['piopiy.action_url.dtmf'],
+    responses: ACTION_RESPONSES
+  }
+]
+
+function callControlOperation (route: CallControlRoute): JsonObject {
+  const examples = Object.fromEntries(route.samples.map(name => [name, {
+    summary: name.startsWith('piopiy-india') ? 'As printed in the India docs' : 'As printed in the global docs',
+    value: callControlSamples[name] as unknown as Json
+  }]))
+  return {
+    post: {
+      operationId: `piopiy-${route.name}`,
+      summary: route.summary,
+      description: route.description,
+      tags: ['call-control'],
+      security: [{ tokenQuery: [] }, { tokenHeader: [] }, { basic: [] }, {}],
+      requestBody: {
+        required: true,
+        description: 'JSON. Also accepted: `application/*+json`, `text/plain` (any charset) and no content-type at all.',
+        content: { 'application/json': { schema: { allOf: [ref(route.schema), ref('HasCallId')] }, examples } }
+      },
+      responses: route.responses
+    }
+  }
+}
+
+/** The PCMO action schemas by component name (`PcmoSpeak`, …), and the flow as a list of them. */
+const componentName = (action: string): string => `Pcmo${action.split('_').map(w => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`
+function pcmoComponents (): Record<string, JsonObject> {
+  const { items: _items, ...flow } = plain(PcmoSchema)
+  const actions = Object.keys(PCMO_ACTION_SCHEMAS)
+  return {
+    Pcmo: { ...flow, items: { anyOf: actions.map(action => ref(componentName(action))) } },
+    ...Object.fromEntries(Object.entries(PCMO_ACTION_SCHEMAS).map(([action, schema]) => [componentName(action), plain(schema)]))
+  }
+}
+
 function coreVersion (): string {
   const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../packages/core/package.json', import.meta.url)), 'utf8')) as { version: string }
   return pkg.version
@@ -173,20 +267,30 @@ export function buildOpenApi (): JsonObject {
     info: {
       title: 'PIOPIY (TeleCMI) webhooks, as received by piopiy-webhooks',
       version: coreVersion(),
-      summary: 'What PIOPIY POSTs to your webhook URL, and what the receiver answers.',
+      summary: 'What PIOPIY POSTs to your webhook URL, answer URL and action URL, and what the receiver answers.',
       description: 'Generated from the schemas of @piopiy-webhooks/core by `npm run openapi`; do not edit by hand. ' +
-        'Every kind arrives on the same URL (`POST /webhook/cdr` by default, the `path` option); the receiver classifies it. ' +
+        'Every notification kind arrives on the same URL (`POST /webhook/cdr` by default, the `path` option); the receiver classifies it. ' +
+        'The answer URL (`answerPath`) and action URL (`actionPath`) answer a call flow (PCMO): docs/call-control.md. ' +
         'The field map, with the records your callbacks receive, is docs/fields.md; the status table is docs/http.md.',
       license: { name: 'MIT', identifier: 'MIT' }
     },
-    tags: [{ name: 'piopiy', description: 'Notifications PIOPIY sends to the webhook URL set in its dashboard.' }],
-    webhooks: Object.fromEntries(HOOKS.map(hook => [hook.kind, operation(hook)])),
+    tags: [
+      { name: 'piopiy', description: 'Notifications PIOPIY sends to the webhook URL set in its dashboard.' },
+      { name: 'call-control', description: 'The requests PIOPIY sends to the answer URL and to action URLs, answered with a call flow (PCMO).' }
+    ],
+    webhooks: {
+      ...Object.fromEntries(HOOKS.map(hook => [hook.kind, operation(hook)])),
+      ...Object.fromEntries(CALL_CONTROL.map(route => [route.name, callControlOperation(route)]))
+    },
     components: {
       schemas: {
         Cdr: plain(CdrPayloadSchema),
         CallEvent: plain(CallEventPayloadSchema),
         StreamEvent: plain(StreamEventPayloadSchema),
         OtherNotification: plain(UnknownPayloadSchema),
+        AnswerRequest: plain(AnswerRequestSchema),
+        DtmfRequest: plain(DtmfRequestSchema),
+        ...pcmoComponents(),
         HasCallId: HAS_CALL_ID,
         HasAppId: HAS_APP_ID,
         Accepted: {

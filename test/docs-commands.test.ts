@@ -4,7 +4,7 @@
  * the repository publishes, and every `npx piopiy-webhooks …` line is run literally (only the port
  * 3000 becomes a free one) from a folder inside the clone, against a real receiver on 127.0.0.1.
  */
-import { createReceiver } from '@piopiy-webhooks/core'
+import { createReceiver, pcmo } from '@piopiy-webhooks/core'
 import { samples } from '@piopiy-webhooks/testing'
 import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
@@ -51,7 +51,14 @@ const cli = commands.filter(({ command }) => command.startsWith('npx piopiy-webh
 t.test('every documented piopiy-webhooks command runs, literally, from a clone', async t => {
   t.ok(cli.length >= 10, `${cli.length} CLI commands`)
   const received: unknown[] = []
-  const receiver = createReceiver({ logger: { debug () {}, info () {}, warn () {}, error () {} }, onNotification: n => { received.push(n) }, onInvalid () {} })
+  const receiver = createReceiver({
+    logger: { debug () {}, info () {}, warn () {}, error () {} },
+    onNotification: n => { received.push(n) },
+    onInvalid () {},
+    // the answer and action URLs, for `send --kind answer|dtmf` and `call`: a menu, then goodbye
+    onAnswer: (call, ctx) => { received.push(call); return pcmo().speak('Press 1').input({ actionUrl: `http://${String(ctx.headers.host)}/webhook/action`, maxDigit: 1 }) },
+    onDtmf: input => { received.push(input); return pcmo().speak('Goodbye').hangup() }
+  })
   const server = createServer((req, res) => {
     void receiver.handle({ method: req.method as string, path: req.url as string, headers: req.headers, rawBody: req }).then(answer => { res.writeHead(answer.status, answer.headers).end(answer.body) })
   }).listen(0, '127.0.0.1')
@@ -87,6 +94,8 @@ t.test('every documented piopiy-webhooks command runs, literally, from a clone',
     t.match(stdout, /200 OK|200/, `${file}: ${command}`)
     t.equal(stderr.includes('warning'), false, `${file}: ${command} gives no warning`)
     if (command.includes('--kind samples')) t.notMatch(stdout, /duplicate/, `${file}: ${command}: no sample answers duplicate`)
+    if (/ call | --kind answer/.test(command)) t.match(stdout, /speak +"Press 1"[\s\S]*input +up to 1 digit/, `${file}: ${command} prints the flow`)
+    if (/ call /.test(command)) t.match(stdout, /speak +"Goodbye"[\s\S]*hangup/, `${file}: ${command} posts the digits and prints the next flow`)
   }
   t.ok(received.length > 20, `${received.length} notifications received`)
 })

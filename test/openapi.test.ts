@@ -3,15 +3,15 @@
 // documented sample validates against its webhook's schema and is classified as that kind by the
 // core, and that every answer of the real receiver matches the status, schema and headers the
 // document gives it.
-import { createReceiver, parseNotification, type ReceiverOptions, type WebhookResponse } from '@piopiy-webhooks/core'
-import { inboundAnsweredCdr } from '@piopiy-webhooks/testing'
+import { checkPcmo, createReceiver, parseNotification, pcmo, type ReceiverOptions, type WebhookResponse } from '@piopiy-webhooks/core'
+import { answerRequest, callControlSamples, dtmfRequest, inboundAnsweredCdr } from '@piopiy-webhooks/testing'
 import { Ajv } from 'ajv'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { runNode } from '../packages/testing/test/helpers.js'
-import { buildOpenApi, OPENAPI_FILE, renderOpenApi, RESPONSE_STATUSES } from '../scripts/openapi.js'
+import { buildOpenApi, FALLBACK_FLOW, OPENAPI_FILE, renderOpenApi, RESPONSE_STATUSES } from '../scripts/openapi.js'
 import { silentLogger } from '@piopiy-webhooks/core'
 
 type Json = any // a parsed JSON document, walked by key
@@ -51,7 +51,7 @@ t.test('OpenAPI 3.1 structure: webhooks with a POST request body per kind, every
   t.match(doc.openapi, /^3\.1\.\d+$/)
   t.type(doc.info.title, 'string')
   t.type(doc.info.version, 'string')
-  t.same(Object.keys(doc.webhooks), ['cdr', 'event', 'stream', 'unknown'])
+  t.same(Object.keys(doc.webhooks), ['cdr', 'event', 'stream', 'unknown', 'answer', 'action'])
   for (const [kind, item] of Object.entries<Json>(doc.webhooks)) {
     t.same(Object.keys(item), ['post'], `${kind}: POST only`)
     const body = item.post.requestBody
@@ -69,15 +69,18 @@ t.test('OpenAPI 3.1 structure: webhooks with a POST request body per kind, every
 
 t.test('the statuses in the document are exactly the statuses the core answers (answers.ts)', async t => {
   t.ok(coreStatuses.length >= 10, `read ${coreStatuses.length} statuses from answers.ts`)
-  const documented = [...RESPONSE_STATUSES.post, RESPONSE_STATUSES.NotFound, RESPONSE_STATUSES.MethodNotAllowed].sort()
+  const documented = [...new Set([...RESPONSE_STATUSES.post, ...RESPONSE_STATUSES.callControl, RESPONSE_STATUSES.NotFound, RESPONSE_STATUSES.MethodNotAllowed])].sort()
   t.same(documented, [...coreStatuses].sort())
-  for (const item of Object.values<Json>(doc.webhooks)) t.same(Object.keys(item.post.responses).map(Number), RESPONSE_STATUSES.post)
+  for (const [name, item] of Object.entries<Json>(doc.webhooks)) {
+    t.same(Object.keys(item.post.responses).map(Number), name === 'answer' || name === 'action' ? RESPONSE_STATUSES.callControl : RESPONSE_STATUSES.post, name)
+  }
+  t.same(RESPONSE_STATUSES.callControl, [200, 400, 401, 403, 408, 413, 415, 500], 'call control: no 503 (no store), a 500 only for an unreadable request')
   t.same(Object.keys(doc.components.responses), ['NotFound', 'MethodNotAllowed'])
 })
 
 t.test('every documented sample validates against its webhook schema and the core classifies it as that kind', async t => {
   let examples = 0
-  for (const [kind, item] of Object.entries<Json>(doc.webhooks)) {
+  for (const [kind, item] of Object.entries<Json>(doc.webhooks).filter(([name]) => name !== 'answer' && name !== 'action')) {
     const media = item.post.requestBody.content['application/json']
     const validate = ajv.compile(deref(media.schema))
     for (const [name, example] of Object.entries<Json>(media.examples ?? {})) {
@@ -145,3 +148,83 @@ t.test('each answer of the real receiver has the status, body schema and headers
   }
   t.same(JSON.parse(cases[1]?.[1].body ?? ''), { ok: true, duplicate: true }, 'the duplicate example is what the core sends')
 })
+
+t.test('the answer and action URLs: their documented requests validate and get a flow from the core; the PCMO schema agrees with checkPcmo', async t => {
+  const answer = ajv.compile(deref(doc.webhooks.answer.post.requestBody.content['application/json'].schema))
+  const action = ajv.compile(deref(doc.webhooks.action.post.requestBody.content['application/json'].schema))
+  const flow = ajv.compile(deref(ref('Pcmo')))
+  const examples = {
+    answer: Object.values<Json>(doc.webhooks.answer.post.requestBody.content['application/json'].examples).map(e => e.value),
+    action: Object.values<Json>(doc.webhooks.action.post.requestBody.content['application/json'].examples).map(e => e.value)
+  }
+  t.same(examples, {
+    answer: [callControlSamples['piopiy.answer_url.request.inbound'], callControlSamples['piopiy-india.answer_url.request']],
+    action: [callControlSamples['piopiy.action_url.dtmf']]
+  }, 'the three documented requests')
+  const receiver = createReceiver({ logger: silentLogger, onAnswer: () => pcmo().hangup(), onDtmf: () => [{ action: 'hangup' }] })
+  for (const [route, validate] of [['answer', answer], ['action', action]] as const) {
+    for (const value of examples[route]) {
+      t.ok(validate(value), `${route}: the example validates: ${ajv.errorsText(validate.errors)}`)
+      const res = await receiver.handle({ method: 'POST', path: `/webhook/${route}`, headers: {}, rawBody: JSON.stringify(value) })
+      t.equal(res.status, 200, `${route}: the core answers it with a flow`)
+      t.ok(flow(JSON.parse(res.body)), `${route}: the flow fits the Pcmo schema`)
+    }
+  }
+  const { cmiuuid: _id, ...noId } = answerRequest()
+  t.notOk(answer(noId), 'no call id: invalid, as in the core')
+  t.ok(action({ ...dtmfRequest('1'), cmiuuid: 'x' }), 'cmiuuid spelling accepted')
+  t.notOk(action(dtmfRequest('one')), 'dtmf not digits: invalid, as in the core')
+  const flows: unknown[] = [
+    pcmo().record().play('a.mp3').play('https://x.example/a.mp3').speak('Hi').input({ actionUrl: 'https://x.example/a', maxDigit: 2, timeout: 5 })
+      .playGetInput({ file: 'm.wav', actionUrl: 'https://x.example/a', maxRetry: 2 }).bridge(['440000000000', 440000000001], { ringType: 'group', from: 1917 })
+      .connect('alice', { callType: 'audio' }).param('{ a=1 }').stream('wss://x.example/s', { listenMode: 'both', voiceQuality: 8000, streamOnAnswer: true }).hangup().toJSON(),
+    [{ action: 'connect', call: [{ type: 'sip', user: 'alice' }] }],
+    [], [{ action: 'speak' }], [{ action: 'clear' }], [{ action: 'play', file_name: 'a', file_url: 'https://x.example/a' }], [{ action: 'connect' }],
+    [{ action: 'bridge', connect: [{ type: 'pstn', number: 'abc' }] }], [{ action: 'input', action_url: 'ftp://x', max_digit: 0 }],
+    [{ action: 'stream', ws_url: 'https://x', listen_mode: 'all' }], [{ action: 'hangup', extra: true }], 'hangup', [null]
+  ]
+  for (const value of flows) t.equal(flow(value), checkPcmo(value).pcmo !== undefined, `the document and checkPcmo agree on ${JSON.stringify(value).slice(0, 80)}`)
+  t.ok(flow(flows[0]), 'a flow of every action fits')
+})
+
+t.test('each answer of the answer and action URLs has the status, body schema and example the document gives it', async t => {
+  const handle = async (options: ReceiverOptions, request: { path?: string, body?: string, headers?: Record<string, string> } = {}): Promise<WebhookResponse> =>
+    await createReceiver({ logger: silentLogger, onInvalid () {}, onError () {}, onAnswer: () => pcmo().speak('Hello').hangup(), onDtmf: () => pcmo().hangup(), ...options }).handle({
+      method: 'POST',
+      path: request.path ?? '/webhook/answer',
+      headers: request.headers ?? { 'content-type': 'application/json' },
+      rawBody: request.body ?? JSON.stringify(answerRequest()),
+      ip: '127.0.0.1'
+    })
+  const unreadable: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: async () => { throw new Error('client went away') } }) }
+  const answers = doc.webhooks.answer.post.responses
+  const cases: Array<[string, WebhookResponse, number, Json]> = [
+    ['flow', await handle({}), 200, answers[200]],
+    ['fallback', await handle({ onAnswer () { throw new Error('db down') } }), 200, answers[200]],
+    ['digits', await handle({}, { path: '/webhook/action', body: JSON.stringify(dtmfRequest('1')) }), 200, doc.webhooks.action.post.responses[200]],
+    ['bad time', await handle({}, { body: JSON.stringify({ ...answerRequest(), time: 'noon' }) }), 400, answers[400]],
+    ['bad digits', await handle({}, { path: '/webhook/action', body: JSON.stringify(dtmfRequest('one')) }), 400, doc.webhooks.action.post.responses[400]],
+    ['no token', await handle({ auth: { token: 's' } }), 401, answers[401]],
+    ['wrong token', await handle({ auth: { token: 's' } }, { path: '/webhook/answer?token=x' }), 403, answers[403]],
+    ['too large', await handle({ bodyLimit: 10 }), 413, answers[413]],
+    ['xml', await handle({}, { headers: { 'content-type': 'application/xml' } }), 415, answers[415]]
+  ]
+  const failed = await createReceiver({ logger: silentLogger, onAnswer: () => pcmo().hangup() }).handle({ method: 'POST', path: '/webhook/answer', headers: {}, rawBody: unreadable })
+  cases.push(['unreadable', failed, 500, answers[500]])
+  for (const [name, response, status, documented] of cases) {
+    t.equal(response.status, status, `${name}: status`)
+    const media = documented.content['application/json']
+    const validate = ajv.compile(deref(media.schema))
+    t.ok(validate(JSON.parse(response.body)), `${name}: body ${response.body} fits the documented schema: ${ajv.errorsText(validate.errors)}`)
+    for (const example of media.example === undefined ? Object.values<Json>(media.examples).map(e => e.value) : [media.example]) {
+      t.ok(validate(example), `${name}: the documented example fits the schema`)
+      if (typeof example.error === 'string') t.equal(example.error, JSON.parse(response.body).error, `${name}: example error text`)
+    }
+  }
+  t.same(JSON.parse(cases[1]![1].body), FALLBACK_FLOW, 'the fallback example is what the core answers')
+  t.same(answers[200].content['application/json'].examples.fallback.value, FALLBACK_FLOW)
+  t.same(JSON.parse(cases[3]![1].body).reasons, answers[400].content['application/json'].example.reasons, 'the 400 example is what the core answers')
+  t.same(JSON.parse(cases[4]![1].body).reasons, doc.webhooks.action.post.responses[400].content['application/json'].example.reasons)
+})
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` })

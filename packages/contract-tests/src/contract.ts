@@ -6,7 +6,7 @@ import { FALLBACK_TEXT, MemoryIdempotencyStore, pcmo, silentLogger, type Callbac
 import type { t as tapRoot } from 'tap'
 import { EDGE_ROWS } from './edges.js'
 import { type Call, recordCallbacks } from './helpers.js'
-import { loadSamples, type Sample } from './samples.js'
+import { loadAnswerUrlSample, loadSamples, type Sample } from './samples.js'
 
 /** A tap test (the root `t` or a subtest's). */
 export type Tap = Parameters<Parameters<typeof tapRoot.test>[0]>[0]
@@ -133,8 +133,8 @@ interface Env {
 const kinds = (calls: Call[]): string[] => calls.map(c => c.callback).filter(n => n !== 'onNotification' && n !== 'onInvalid' && n !== 'onError')
 
 /** The documented request samples of the answer URL (piopiy/docs/play-file) and action URL (piopiy/docs/input). */
-const ANSWER_SAMPLE = { action: 'inbound', from: '19170000001', to: '19170000000', time: 1670568234000, cmiuuid: '28b9fc5f-b147-47e1-80a4-1edf1339efe1' }
-const DTMF_SAMPLE = { from: 919100000000, to: 4471000000, dtmf: '1234', cmuuid: '41aa4bb1-d693-415e-82ce-bdf2e8814aeb' }
+const ANSWER_SAMPLE = loadAnswerUrlSample('piopiy.answer_url.request.inbound')
+const DTMF_SAMPLE = loadAnswerUrlSample('piopiy.action_url.dtmf')
 const FALLBACK = [{ action: 'speak', text: FALLBACK_TEXT }, { action: 'hangup' }]
 type Row = [title: string, mounts: Mount[], row: (t: Tap, mount: Mount, env: Env) => Promise<void>]
 
@@ -165,7 +165,7 @@ const CALL_CONTROL_ROWS: Row[] = [
     t.match(answered.headers.get('content-type'), /^application\/json/)
     t.equal(answered.text, JSON.stringify(CC_FLOW), 'the flow, as JSON')
     t.equal((await send(`${action}/?x=1`, JSON.stringify(DTMF_SAMPLE))).text, '[{"action":"hangup"}]', 'the action URL (trailing slash, query) too')
-    t.match(ccCalls, [[{ kind: 'answer', from: '19170000001', time: new Date(1670568234000) }, { key: `answer:${ANSWER_SAMPLE.cmiuuid}` }], [{ kind: 'dtmf', dtmf: '1234', from: '919100000000' }]])
+    t.match(ccCalls, [[{ kind: 'answer', from: '19170000001', time: new Date(1670568234000) }, { key: `answer:${String(ANSWER_SAMPLE.cmiuuid)}` }], [{ kind: 'dtmf', dtmf: '1234', from: '919100000000' }]])
     t.equal((await send(answer, JSON.stringify(ANSWER_SAMPLE))).status, 200, 'no dedupe: the same request again gets its flow')
     t.equal(ccCalls.length, 3)
   }],

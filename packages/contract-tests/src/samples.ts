@@ -50,3 +50,12 @@ export function loadSamples (dir: string = samplesDir()): Sample[] {
     return json === null ? [] : [{ name, json, callback: sampleCallback(name) }]
   })
 }
+
+/** The documented answer-URL and action-URL request samples (packages/testing/samples/answer-url), by file name. */
+export type AnswerUrlSampleName = 'piopiy.answer_url.request.inbound' | 'piopiy-india.answer_url.request' | 'piopiy.action_url.dtmf'
+
+/** One answer-URL or action-URL request sample's `body`, read afresh from packages/testing/samples/answer-url. */
+export function loadAnswerUrlSample (name: AnswerUrlSampleName, root: string = findRepoRoot()): Record<string, unknown> {
+  const file = resolve(root, 'packages', 'testing', 'samples', 'answer-url', `${name}.json`)
+  return (JSON.parse(readFileSync(file, 'utf8')) as { body: Record<string, unknown> }).body
+}

@@ -3,7 +3,8 @@
  * `input` or `play_get_input` action collected), and the records `onAnswer` and `onDtmf` receive.
  * Samples: doc.telecmi.com/piopiy/docs/play-file (answer, global), piopiy-india/docs/configure-event-url
  * (answer, India: no `action`), piopiy/docs/input and play-get-input (DTMF, spelled `cmuuid`),
- * piopiy/docs/param (DTMF with `extra_params`).
+ * piopiy/docs/param (DTMF with `extra_params`). Validated by Ajv standalone code generated from these
+ * at build time (scripts/generate.ts); the core exports the generated copies.
  */
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox'
 import { NOT_BLANK } from './schemas.js'

@@ -6,14 +6,14 @@
  * needs a flow. A callback that throws, is too slow, or returns an invalid flow gets the `fallback`
  * flow instead (never silence on the line), and `onError` is told.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { TIMED_OUT, within } from './callbacks.js'
-import { AnswerRequestSchema, DtmfRequestSchema, type AnswerCall, type DtmfInput } from './call-control-schemas.js'
+import type { AnswerCall, DtmfInput } from './call-control-schemas.js'
 import { PiopiyWebhookError } from './errors.js'
+import { answer as answerValidator, dtmf as dtmfValidator } from './generated/call-control-validators.js'
 import { parseExtraParams } from './extra-params.js'
 import type { Logger } from './logger.js'
 import { parseBody } from './parse.js'
-import { checkPcmo, pcmo } from './pcmo.js'
+import { checkPcmo, pcmo, type Validator } from './pcmo.js'
 import type { Pcmo } from './pcmo-schemas.js'
 import type { RequestHeaders as Headers, WebhookResponse } from './types.js'
 import { describeError } from './validate.js'
@@ -85,8 +85,8 @@ export interface CallControlRequest {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
-const validators: Record<CallControlRoute, ValidateFunction> = { answer: ajv.compile(AnswerRequestSchema), dtmf: ajv.compile(DtmfRequestSchema) }
+/** The request validators: Ajv's standalone code, generated at build time (scripts/generate.ts). */
+const validators: Record<CallControlRoute, Validator> = { answer: answerValidator as Validator, dtmf: dtmfValidator as Validator }
 const fail = (message: string): never => { throw new PiopiyWebhookError('INVALID_OPTIONS', message) }
 
 function checkPath (name: string, value: unknown): string {
@@ -115,7 +115,7 @@ function toRecord (route: CallControlRoute, p: Record<string, unknown>): AnswerC
 function requestErrors (route: CallControlRoute, payload: Record<string, unknown>): string[] {
   const reasons = payload.cmiuuid === undefined && payload.cmuuid === undefined ? ['cmiuuid: is required (cmuuid is accepted too)'] : []
   const validator = validators[route]
-  if (!validator(payload)) reasons.push(...(validator.errors as ErrorObject[]).map(e => describeError(e, payload)))
+  if (!validator(payload)) reasons.push(...(validator.errors as NonNullable<Validator['errors']>).map(e => describeError(e, payload)))
   return reasons
 }
 

@@ -10,6 +10,12 @@ export type * from './schemas.js'
 export type * from './records.js'
 export type * from './types.js'
 export { pcmo, PcmoBuilder, checkPcmo, type PhoneNumber, type DialOptions, type InputOptions, type PlayGetInputOptions, type StreamOptions } from './pcmo.js'
-export * from './pcmo-schemas.js'
-export * from './call-control-schemas.js'
+// the PCMO and call-control schemas, generated at build time like the ones above
+export {
+  BridgeTargetSchema, SipTargetSchema, PlayActionSchema, SpeakActionSchema, BridgeActionSchema, ConnectActionSchema, InputActionSchema,
+  PlayGetInputActionSchema, ParamActionSchema, RecordActionSchema, HangupActionSchema, StreamActionSchema, PcmoSchema, PCMO_ACTION_SCHEMAS,
+  AnswerRequestSchema, DtmfRequestSchema, AnswerCallSchema, DtmfInputSchema
+} from './generated/call-control-schemas.js'
+export type * from './pcmo-schemas.js'
+export type * from './call-control-schemas.js'
 export { FALLBACK_TEXT, type CallControlContext, type CallControlOptions, type Flow } from './call-control.js'

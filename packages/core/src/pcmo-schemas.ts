@@ -1,8 +1,10 @@
 /**
  * The PCMO (PIOPIY Call Management Object) wire schemas: the JSON array an answer URL or an action
- * URL answers, one schema per documented action. Ajv validates every flow the receiver sends with
- * them, the builder's types are derived from them, and the OpenAPI document describes answer and
- * action URLs with them. Keys are snake_case, exactly as the docs print them.
+ * URL answers, one schema per documented action. The build turns them into Ajv standalone validators
+ * (scripts/generate.ts → src/generated/), which check every flow the receiver sends; the builder's
+ * types are derived from them, the core exports them (as generated plain objects: importing the core
+ * loads neither TypeBox nor Ajv), and the OpenAPI document describes answer and action URLs with them.
+ * Keys are snake_case, exactly as the docs print them.
  *
  * Source pages (fetched 2026-12; the global docs are `doc.telecmi.com/piopiy/docs/<page>`, the
  * India docs `doc.telecmi.com/piopiy-india/docs/<page>`):

@@ -8,13 +8,17 @@
  * pcmo().speak('Press 1 for sales').input({ actionUrl: 'https://example.com/webhook/action', maxDigit: 1 })
  * ```
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { PiopiyWebhookError } from './errors.js'
-import {
-  PCMO_ACTION_SCHEMAS, type BridgeAction, type ConnectAction, type InputAction, type Pcmo, type PcmoAction,
-  type PlayGetInputAction, type StreamAction
+import * as generated from './generated/call-control-validators.js'
+import type {
+  BridgeAction, ConnectAction, InputAction, Pcmo, PcmoAction, PlayGetInputAction, StreamAction
 } from './pcmo-schemas.js'
 import { describeError, describeValue as described } from './validate.js'
+
+/** What a generated (standalone) Ajv validator reports for each problem (the fields read here). */
+interface ErrorObject { keyword: string, instancePath: string, schemaPath: string, params: Record<string, unknown> }
+/** A validator generated at build time (scripts/generate.ts): Ajv's standalone code, no Ajv at run time. */
+export type Validator = ((payload: unknown) => boolean) & { errors?: ErrorObject[] | null }
 
 /** What a value is, for messages (`nothing` for undefined). */
 const describeValue = (value: unknown): string => value === undefined ? 'nothing' : described(value)
@@ -140,26 +144,26 @@ export class PcmoBuilder {
     return this
   }
 
-  /** Plays an audio file: a name on the TeleCMI CDN (`file_name`), or an `http(s)://` URL (`file_url`). */
+  /** Plays an audio file: a name on the TeleCMI CDN (`file_name`), or an `http(s)://` URL (`file_url`). Docs: https://doc.telecmi.com/piopiy/docs/play-file */
   play (file: string): this {
     if (!notBlank(file)) fail(`play: must be a file name or an http(s) URL (got ${describeValue(file)})`)
     return this.#push(isHttpUrl(file) ? { action: 'play', file_url: file } : { action: 'play', file_name: file })
   }
 
-  /** Reads `text` to the caller with text to speech. */
+  /** Reads `text` to the caller with text to speech. Docs: https://doc.telecmi.com/piopiy/docs/speak */
   speak (text: string): this {
     if (!notBlank(text)) fail(`speak: text must be a non-empty string (got ${describeValue(text)})`)
     return this.#push({ action: 'speak', text })
   }
 
-  /** Forwards the call to one phone number, or several (`ringType: 'group'` rings them at once). */
+  /** Forwards the call to one phone number, or several (`ringType: 'group'` rings them at once). Docs: https://doc.telecmi.com/piopiy/docs/forward-call */
   bridge (to: PhoneNumber | readonly PhoneNumber[], options: DialOptions = {}): this {
     const wire = dial<BridgeAction>('bridge', options)
     wire.connect = list('bridge.to', to).map((n, i) => ({ type: 'pstn' as const, number: phoneNumber(`bridge.to[${i}]`, n) }))
     return this.#push(wire)
   }
 
-  /** Connects the call to one SIP user, or several (an app or a browser). */
+  /** Connects the call to one SIP user, or several (an app or a browser). Docs: https://doc.telecmi.com/piopiy/docs/connect-call */
   connect (users: string | readonly string[], options: DialOptions & { callType?: string } = {}): this {
     const wire = dial<ConnectAction>('connect', options)
     if (options.callType !== undefined && !notBlank(options.callType)) fail(`connect.callType: must be a non-empty string (got ${describeValue(options.callType)})`)
@@ -171,25 +175,25 @@ export class PcmoBuilder {
     return this.#push(wire)
   }
 
-  /** Collects keypad digits and POSTs them to `actionUrl` (your `onDtmf` route). */
+  /** Collects keypad digits and POSTs them to `actionUrl` (your `onDtmf` route). Docs: https://doc.telecmi.com/piopiy/docs/input */
   input (options: InputOptions): this { return this.#push(inputAction('input', options)) }
 
-  /** Plays a file while collecting digits, then POSTs them to `actionUrl`. */
+  /** Plays a file while collecting digits, then POSTs them to `actionUrl`. Docs: https://doc.telecmi.com/piopiy/docs/play-get-input */
   playGetInput (options: PlayGetInputOptions): this { return this.#push(inputAction('play_get_input', options)) }
 
-  /** Custom parameters sent back as `extra_params` with the next DTMF request, e.g. `'{ Name=Akil, ID=8915726 }'`. */
+  /** Custom parameters sent back as `extra_params` with the next DTMF request, e.g. `'{ Name=Akil, ID=8915726 }'`. Docs: https://doc.telecmi.com/piopiy/docs/param */
   param (text: string): this {
     if (!notBlank(text)) fail(`param: text must be a non-empty string (got ${describeValue(text)})`)
     return this.#push({ action: 'param', text })
   }
 
-  /** Records the conversation. */
+  /** Records the conversation. Docs: https://doc.telecmi.com/piopiy/docs/record */
   record (): this { return this.#push({ action: 'record' }) }
 
-  /** Ends the call. */
+  /** Ends the call. Docs: https://doc.telecmi.com/piopiy-india/docs/hangup (the global pcmo-overview lists it without a page) */
   hangup (): this { return this.#push({ action: 'hangup' }) }
 
-  /** Streams the call's audio to a WebSocket server. */
+  /** Streams the call's audio to a WebSocket server. Docs: https://doc.telecmi.com/piopiy/docs/ai-streaming */
   stream (wsUrl: string, options: StreamOptions): this {
     if (typeof wsUrl !== 'string' || !/^wss?:\/\/\S+$/.test(wsUrl)) fail(`stream: wsUrl must be a ws:// or wss:// URL (got ${describeValue(wsUrl)})`)
     const { listenMode, voiceQuality, streamOnAnswer } = options ?? {}
@@ -211,8 +215,9 @@ export class PcmoBuilder {
 /** Starts a call flow. */
 export const pcmo = (): PcmoBuilder => new PcmoBuilder()
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
-const validators = new Map<string, ValidateFunction>(Object.entries(PCMO_ACTION_SCHEMAS).map(([name, schema]) => [name, ajv.compile(schema)]))
+/** One validator per action: Ajv's standalone code, generated from the action schemas at build time (scripts/generate.ts). */
+const validators = new Map<string, Validator>((['play', 'speak', 'bridge', 'connect', 'input', 'play_get_input', 'param', 'record', 'hangup', 'stream'] as const)
+  .map(name => [name, generated[name] as Validator]))
 const NAMES = [...validators.keys()].join(', ')
 
 /** What is wrong with one action (empty when valid); `where` prefixes each reason, e.g. `[2]`. */

@@ -1,21 +1,19 @@
 // The answer URL and action URL routes of the core receiver: routing, validation and normalization
-// of the documented request samples (fixtures/answer-url, copied from the docs), the flow answered,
+// of the documented request samples (packages/testing/samples/answer-url), the flow answered,
 // and the fallback flow for a callback that throws, is too slow, or returns an invalid flow.
-import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { FALLBACK_TEXT, type CallControlContext } from '../src/call-control.js'
 import type { AnswerCall, DtmfInput } from '../src/call-control-schemas.js'
 import { pcmo } from '../src/pcmo.js'
 import { createReceiver } from '../src/receiver.js'
 import type { ReceiverOptions } from '../src/types.js'
+import { answerUrlSample } from './fixtures/index.js'
 import { deferred, json, post, seedCdr } from './helpers.js'
 import { silentLogger as silent } from '../src/logger.js'
 
-const fixture = (name: string): Record<string, unknown> =>
-  (JSON.parse(readFileSync(new URL(`./fixtures/answer-url/${name}.json`, import.meta.url), 'utf8')) as { body: Record<string, unknown> }).body
-const globalAnswer = fixture('piopiy.answer_url.request.inbound')
-const indiaAnswer = fixture('piopiy-india.answer_url.request')
-const dtmf = fixture('piopiy.action_url.dtmf')
+const globalAnswer = answerUrlSample('piopiy.answer_url.request.inbound')
+const indiaAnswer = answerUrlSample('piopiy-india.answer_url.request')
+const dtmf = answerUrlSample('piopiy.action_url.dtmf')
 const FALLBACK = [{ action: 'speak', text: FALLBACK_TEXT }, { action: 'hangup' }]
 const menu = pcmo().speak('Press 1 for sales').input({ actionUrl: 'https://example.com/webhook/action', maxDigit: 1 })
 

@@ -38,7 +38,8 @@ interface BodyParserError { type?: unknown, body?: unknown }
 /**
  * Handles PIOPIY webhooks on `options.path` (`/webhook/cdr` by default) and passes every other
  * request on with `next()`. Mounted on a route (`app.post('/pbx/cdr', piopiyMiddleware(options))`),
- * it answers that route, whatever `path` says.
+ * it answers that route, whatever `path` says, as notifications; a route that is `answerPath` or
+ * `actionPath` (call control) gets that route's answers.
  *
  * ```ts
  * app.use(piopiyMiddleware({ auth: { token: process.env.PIOPIY_TOKEN }, onInboundAnswered: record => { … } }))
@@ -46,9 +47,10 @@ interface BodyParserError { type?: unknown, body?: unknown }
  */
 export function piopiyMiddleware (options: PiopiyMiddlewareOptions = {}): PiopiyMiddleware {
   const receiver = createReceiver(options)
-  // on a route, Express has matched the path already: the core sees its own path, with the query (the token)
+  // on a route, Express has matched the path already: the core sees one of its own paths (a call-control
+  // path the route has, else `path`), with the query (the token)
   const pathOf = (req: ExpressRequest): string =>
-    req.route === undefined ? req.url : req.url.replace(/^[^?]*/, receiver.path)
+    req.route === undefined || receiver.matches(req.url) ? req.url : req.url.replace(/^[^?]*/, receiver.path)
   const request = (req: ExpressRequest, body: Omit<WebhookRequest, 'method' | 'path' | 'headers'>): WebhookRequest =>
     ({ method: req.method as string, path: pathOf(req), headers: req.headers as RequestHeaders, ip: req.socket.remoteAddress, ...body })
   // receiver.handle() never rejects: every failure is already an answer

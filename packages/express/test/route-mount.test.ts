@@ -42,4 +42,23 @@ for (const [major, lib] of [['express 5', express], ['express 4', express4 as un
     t.same(fired, ['r-1', 'r-3'])
     t.same(invalid.map(i => [i.status, i.rawBody]), [[401, cdr('r-2')], [400, '{"cmiuuid": ']])
   })
+
+  t.test(`${major}: on routes, the answer and action URLs get their flows; any other route stays the notification route`, async t => {
+    const options = { logger: silent, onAnswer: () => [{ action: 'hangup' as const }], onDtmf: () => [{ action: 'record' as const }] }
+    const app = lib()
+    app.post('/webhook/answer', piopiyMiddleware(options))
+    app.post(['/pbx/cdr', '/webhook/action'], lib.json(), piopiyMiddleware(options))
+    const server = app.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    t.teardown(async () => { server.closeAllConnections(); server.close(); await once(server, 'close') })
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const post = async (path: string, body: object) => {
+      const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      return { status: res.status, body: await res.text() }
+    }
+    const answer = { action: 'inbound', from: '19170000001', to: '19170000000', time: 1670568234000, cmiuuid: 'call-1' }
+    t.same(await post('/webhook/answer?x=1', answer), { status: 200, body: '[{"action":"hangup"}]' }, 'the answer URL route')
+    t.same(await post('/webhook/action', { from: 1, to: 2, dtmf: '1', cmuuid: 'call-1' }), { status: 200, body: '[{"action":"record"}]' }, 'the action URL, after express.json()')
+    t.same(await post('/pbx/cdr', JSON.parse(cdr('r-5')) as object), { status: 200, body: '{"ok":true}' }, 'the other route of the same handler: notifications')
+  })
 }

@@ -1,11 +1,35 @@
 /**
- * Call control in the testing kit: builders of the requests PIOPIY POSTs to an answer URL and an
- * action URL (shaped like the documented samples, with a fresh cmiuuid and the current time), and a
+ * Call control in the testing kit: the documented requests PIOPIY POSTs to an answer URL and an
+ * action URL (read from the package's `samples/answer-url`, the repository's one copy of them),
+ * builders of such requests (a documented sample with a fresh cmiuuid and the current time), and a
  * readable one-line-per-action description of a call flow, for the CLI and for test failures.
  */
 import type { AnswerRequest, DtmfRequest, PcmoAction } from '@piopiy-webhooks/core'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { newCmiuuid } from './ids.js'
 import type { Overrides } from './builders.js'
+import { packageRoot } from './package-root.js'
+
+/** The documented call-control requests, by the name of their file in `samples/answer-url`. */
+export interface CallControlSamples {
+  /** The global answer-URL request (piopiy/docs/play-file): `action: 'inbound'`, `from`/`to` as strings. */
+  readonly 'piopiy.answer_url.request.inbound': Readonly<AnswerRequest>
+  /** The India answer-URL request (piopiy-india/docs/configure-event-url): no `action`, numbers. */
+  readonly 'piopiy-india.answer_url.request': Readonly<AnswerRequest>
+  /** The action-URL request of an `input` (piopiy/docs/input), spelled `cmuuid`. */
+  readonly 'piopiy.action_url.dtmf': Readonly<DtmfRequest>
+}
+
+const readBody = (name: keyof CallControlSamples): object =>
+  Object.freeze((JSON.parse(readFileSync(join(packageRoot, 'samples', 'answer-url', `${name}.json`), 'utf8')) as { body: object }).body)
+
+/** The documented answer-URL and action-URL request bodies, as printed (frozen: spread one to change it). */
+export const callControlSamples: CallControlSamples = Object.freeze({
+  'piopiy.answer_url.request.inbound': readBody('piopiy.answer_url.request.inbound'),
+  'piopiy-india.answer_url.request': readBody('piopiy-india.answer_url.request'),
+  'piopiy.action_url.dtmf': readBody('piopiy.action_url.dtmf')
+}) as CallControlSamples
 
 /** Which documented answer-URL sample to imitate: the global one (`action: 'inbound'`, quoted numbers) or the India one (no `action`). */
 export type AnswerVariant = 'global' | 'india'
@@ -18,17 +42,18 @@ function apply<T> (payload: Record<string, unknown>, overrides: object): T {
   return payload as T
 }
 
-/** The request of an answer URL: a call starting (piopiy/docs/play-file; India: piopiy-india/docs/configure-event-url). */
+/**
+ * The request of an answer URL: a call starting. The documented sample (global: piopiy/docs/play-file;
+ * India: piopiy-india/docs/configure-event-url) with a fresh cmiuuid and the current time.
+ */
 export function answerRequest (overrides: Overrides<AnswerRequest> = {}, { variant = 'global' }: { variant?: AnswerVariant } = {}): AnswerRequest {
-  const payload = variant === 'india'
-    ? { from: 919100000000, to: 4471000000, time: Date.now(), cmiuuid: newCmiuuid() }
-    : { action: 'inbound', from: '19170000001', to: '19170000000', time: Date.now(), cmiuuid: newCmiuuid() }
-  return apply(payload, overrides)
+  const sample = callControlSamples[variant === 'india' ? 'piopiy-india.answer_url.request' : 'piopiy.answer_url.request.inbound']
+  return apply({ ...sample, time: Date.now(), cmiuuid: newCmiuuid() }, overrides)
 }
 
-/** The request of an action URL: the digits collected (piopiy/docs/input, with its `cmuuid` spelling). */
+/** The request of an action URL: the digits collected. The documented sample (piopiy/docs/input, with its `cmuuid` spelling) with a fresh cmuuid. */
 export function dtmfRequest (dtmf: string, overrides: Overrides<DtmfRequest> = {}): DtmfRequest {
-  return apply({ from: 919100000000, to: 4471000000, dtmf, cmuuid: newCmiuuid() }, overrides)
+  return apply({ ...callControlSamples['piopiy.action_url.dtmf'], dtmf, cmuuid: newCmiuuid() }, overrides)
 }
 
 const plural = (n: unknown, word: string): string => `${String(n)} ${word}${n === 1 ? '' : 's'}`

@@ -10,4 +10,4 @@ export { samples, sampleInfo, type SampleInfo, type SampleName } from './samples
 export type { CallbackName, KindCallbackName } from '@piopiy-webhooks/core'
 export { send, encodeBody, type Body, type Delivery, type SendOptions } from './send.js'
 export { newCmiuuid, newRequestId } from './ids.js'
-export { answerRequest, dtmfRequest, describeAction, describeFlow, inputOf, type AnswerVariant } from './call-control.js'
+export { answerRequest, dtmfRequest, callControlSamples, describeAction, describeFlow, inputOf, type AnswerVariant, type CallControlSamples } from './call-control.js'

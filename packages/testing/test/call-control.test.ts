@@ -2,9 +2,10 @@
 // and the `call` simulation, against the core's receiver on a real server on 127.0.0.1.
 import { AnswerRequestSchema, DtmfRequestSchema, pcmo, type ReceiverOptions } from '@piopiy-webhooks/core'
 import { Ajv } from 'ajv'
+import { readdirSync, readFileSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import t from 'tap'
-import { answerRequest, describeAction, describeFlow, dtmfRequest, inputOf } from '../src/call-control.js'
+import { answerRequest, callControlSamples, describeAction, describeFlow, dtmfRequest, inputOf } from '../src/call-control.js'
 import { main } from '../src/cli.js'
 import { captureIo, receiverServer, recordingServer } from './helpers.js'
 
@@ -24,6 +25,29 @@ t.test('answerRequest and dtmfRequest build requests that validate, fresh each t
   const pressed = dtmfRequest('42', { cmuuid: 'abc', extra_params: undefined })
   t.same(pressed, { from: 919100000000, to: 4471000000, dtmf: '42', cmuuid: 'abc' })
   t.ok(dtmf(pressed))
+})
+
+t.test('callControlSamples are the documented requests of samples/answer-url, the only copy; the builders start from them', async t => {
+  const folder = new URL('../samples/answer-url/', import.meta.url)
+  const files = readdirSync(folder).filter(f => f.endsWith('.json')).map(f => f.slice(0, -'.json'.length)).sort()
+  t.same(Object.keys(callControlSamples).sort(), files, 'one entry per file')
+  const answer = ajv.compile(AnswerRequestSchema)
+  const dtmf = ajv.compile(DtmfRequestSchema)
+  for (const name of files) {
+    const { body } = JSON.parse(readFileSync(new URL(`${name}.json`, folder), 'utf8')) as { body: unknown }
+    const sample = callControlSamples[name as keyof typeof callControlSamples]
+    t.same(sample, body, `${name}: the file's body`)
+    t.ok(Object.isFrozen(sample), `${name}: frozen`)
+    t.ok((name.includes('dtmf') ? dtmf : answer)(sample), `${name}: valid`)
+  }
+  const { time, cmiuuid, ...global } = answerRequest()
+  const { time: _t, cmiuuid: _c, ...documented } = callControlSamples['piopiy.answer_url.request.inbound']
+  t.same(global, documented, 'answerRequest(): the global sample, with a fresh cmiuuid and time')
+  t.not(cmiuuid, _c)
+  const { time: _ti, cmiuuid: _ci, ...india } = answerRequest({}, { variant: 'india' })
+  const { time: _ti2, cmiuuid: _ci2, ...indiaDocumented } = callControlSamples['piopiy-india.answer_url.request']
+  t.same(india, indiaDocumented, 'the india variant: the India sample')
+  t.same(dtmfRequest('7', { cmuuid: 'x' }), { ...callControlSamples['piopiy.action_url.dtmf'], dtmf: '7', cmuuid: 'x' }, 'dtmfRequest: the documented sample')
 })
 
 t.test('describeFlow prints every action on one numbered line', async t => {

@@ -32,7 +32,7 @@ export interface PiopiyHandler<Args extends unknown[] = []> {
   (request: Request, ...args: Args): Promise<Response>
   /** The path the handler answers on (`options.path`). */
   readonly path: string
-  /** Whether a path (with or without a query string) is the handler's route: to pass other paths on. */
+  /** Whether a path (with or without a query string) is one of the handler's routes (`path`, and `answerPath`/`actionPath` when call control is on): to pass other paths on. */
   matches (path: string): boolean
 }
 
@@ -78,8 +78,9 @@ function split<Args extends unknown[]> (options: PiopiyHandlerOptions<Args>): [P
 }
 
 /**
- * Handles PIOPIY webhooks on `options.path` (`/webhook/cdr` by default) and answers 404 for every
- * other path (`handle.matches(path)` tells which requests to hand over, to pass the others on).
+ * Handles PIOPIY webhooks on `options.path` (`/webhook/cdr` by default), and the answer and action
+ * URLs when `onAnswer`/`onDtmf` are given, and answers 404 for every other path (`handle.matches(path)`
+ * tells which requests to hand over, to pass the others on).
  *
  * ```ts
  * const handle = piopiyHandler({ auth: { token: process.env.PIOPIY_TOKEN }, onInboundAnswered: record => { … } })
