@@ -75,27 +75,42 @@ function readNodeStream (stream: NodeReadable, limit: number, timeouts: Deadline
   })
 }
 
-const TIMED_OUT = Symbol('timed out')
-
-async function readIterable (body: AsyncIterable<Uint8Array | string>, limit: number, timeoutMs: number): Promise<Body> {
-  const chunks: Buffer[] = []
-  let size = 0
-  const iterator = body[Symbol.asyncIterator]()
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<typeof TIMED_OUT>(resolve => { timer = setTimeout(resolve, timeoutMs, TIMED_OUT) })
-  try {
-    while (size <= limit) {
-      const next = await Promise.race([iterator.next(), deadline])
-      if (next === TIMED_OUT) return timedOut(chunks, size)
-      if (next.done === true) break
+/**
+ * An async iterable (a web stream's chunks) read chunk by chunk until its end, `limit` or the deadline in
+ * `timeouts`: one promise for the whole body, not a race of two per chunk, and no timer of its own.
+ */
+function readIterable (body: AsyncIterable<Uint8Array | string>, limit: number, timeouts: Deadlines): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let settled = false
+    const iterator = body[Symbol.asyncIterator]()
+    const deadline = timeouts.add(() => {
+      settled = true
+      resolve(timedOut(chunks, size))
+    })
+    const end = (): void => {
+      settled = true
+      timeouts.cancel(deadline)
+      resolve(collect(chunks, size, limit))
+    }
+    const onChunk = (next: IteratorResult<Uint8Array | string>): void => {
+      if (settled) return // timed out: what came later is not part of the body given
+      if (next.done === true) return end()
       const buffer = toBuffer(next.value)
       chunks.push(buffer)
       size += buffer.length
+      if (size > limit) end()
+      else iterator.next().then(onChunk, onError)
     }
-  } finally {
-    clearTimeout(timer)
-  }
-  return collect(chunks, size, limit)
+    const onError = (err: unknown): void => {
+      if (settled) return // failed after the deadline: the body stays timed out
+      settled = true
+      timeouts.cancel(deadline)
+      reject(err)
+    }
+    iterator.next().then(onChunk, onError)
+  })
 }
 
 /** The raw body of a request, limited to `limit` bytes and to `timeoutMs` for a stream (`timeouts`: a queue with that delay, to share). */
@@ -105,7 +120,7 @@ export function readBody (rawBody: WebhookRequest['rawBody'], limit: number, tim
     const bytes = toBuffer(rawBody)
     return { bytes: bytes.length > limit ? bytes.subarray(0, limit) : bytes, tooLarge: bytes.length > limit }
   }
-  return isNodeReadable(rawBody) ? readNodeStream(rawBody, limit, timeouts) : readIterable(rawBody, limit, timeoutMs)
+  return isNodeReadable(rawBody) ? readNodeStream(rawBody, limit, timeouts) : readIterable(rawBody, limit, timeouts)
 }
 
 /** A request's body, read once: what the parser gets, its text for `onInvalid`, and whether it is over the limit. */
