@@ -70,7 +70,7 @@ async function handle (setup: Setup, req: WebhookRequest): Promise<WebhookRespon
   const receivedAt = new Date()
   const route = routeOf(setup, req.path)
   if (route === undefined) return NOT_FOUND
-  if (req.method.toUpperCase() !== 'POST') return METHOD_NOT_ALLOWED
+  if (req.method !== 'POST' && req.method.toUpperCase() !== 'POST') return METHOD_NOT_ALLOWED
   const { headers } = req
   const log = req.log ?? opts.logger
   const ip = auth.clientIp(req.ip, headers)
