@@ -1,4 +1,5 @@
 /** Reads a request body with a byte limit, from whatever the adapter hands over. */
+import { Deadlines } from './deadlines.js'
 import { type Decoded, decodeBody } from './decode.js'
 import { joinedHeader } from './headers.js'
 import type { WebhookRequest } from './types.js'
@@ -32,15 +33,16 @@ const isNodeReadable = (body: object): body is NodeReadable => typeof (body as N
 /**
  * A Node stream is read with listeners and *paused* (not destroyed) at the limit, so the answer can still be
  * written on its socket; Node discards the rest. A stream that already ended (read by someone else) gives an
- * empty body at once rather than waiting for an 'end' that never comes.
+ * empty body at once rather than waiting for an 'end' that never comes. The time allowed is a place in
+ * `timeouts` (the receiver's queue of body deadlines, one timer for all), not a timer of its own.
  */
-function readNodeStream (stream: NodeReadable, limit: number, timeoutMs: number): Promise<Body> {
+function readNodeStream (stream: NodeReadable, limit: number, timeouts: Deadlines): Promise<Body> {
   if (stream.readableEnded === true) return Promise.resolve({ bytes: Buffer.alloc(0), tooLarge: false })
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     const stop = (): void => {
-      clearTimeout(timer)
+      timeouts.cancel(deadline)
       stream.off('data', onData)
       stream.off('end', finish)
       stream.off('error', onError)
@@ -49,11 +51,11 @@ function readNodeStream (stream: NodeReadable, limit: number, timeoutMs: number)
       stop()
       resolve(collect(chunks, size, limit))
     }
-    const timer = setTimeout(() => {
+    const deadline = timeouts.add(() => {
       stop()
       stream.pause()
       resolve(timedOut(chunks, size))
-    }, timeoutMs)
+    })
     const onData = (chunk: unknown): void => {
       const buffer = toBuffer(chunk as Uint8Array | string)
       chunks.push(buffer)
@@ -73,37 +75,52 @@ function readNodeStream (stream: NodeReadable, limit: number, timeoutMs: number)
   })
 }
 
-const TIMED_OUT = Symbol('timed out')
-
-async function readIterable (body: AsyncIterable<Uint8Array | string>, limit: number, timeoutMs: number): Promise<Body> {
-  const chunks: Buffer[] = []
-  let size = 0
-  const iterator = body[Symbol.asyncIterator]()
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<typeof TIMED_OUT>(resolve => { timer = setTimeout(resolve, timeoutMs, TIMED_OUT) })
-  try {
-    while (size <= limit) {
-      const next = await Promise.race([iterator.next(), deadline])
-      if (next === TIMED_OUT) return timedOut(chunks, size)
-      if (next.done === true) break
+/**
+ * An async iterable (a web stream's chunks) read chunk by chunk until its end, `limit` or the deadline in
+ * `timeouts`: one promise for the whole body, not a race of two per chunk, and no timer of its own.
+ */
+function readIterable (body: AsyncIterable<Uint8Array | string>, limit: number, timeouts: Deadlines): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let settled = false
+    const iterator = body[Symbol.asyncIterator]()
+    const deadline = timeouts.add(() => {
+      settled = true
+      resolve(timedOut(chunks, size))
+    })
+    const end = (): void => {
+      settled = true
+      timeouts.cancel(deadline)
+      resolve(collect(chunks, size, limit))
+    }
+    const onChunk = (next: IteratorResult<Uint8Array | string>): void => {
+      if (settled) return // timed out: what came later is not part of the body given
+      if (next.done === true) return end()
       const buffer = toBuffer(next.value)
       chunks.push(buffer)
       size += buffer.length
+      if (size > limit) end()
+      else iterator.next().then(onChunk, onError)
     }
-  } finally {
-    clearTimeout(timer)
-  }
-  return collect(chunks, size, limit)
+    const onError = (err: unknown): void => {
+      if (settled) return // failed after the deadline: the body stays timed out
+      settled = true
+      timeouts.cancel(deadline)
+      reject(err)
+    }
+    iterator.next().then(onChunk, onError)
+  })
 }
 
-/** The raw body of a request, limited to `limit` bytes and to `timeoutMs` for a stream. */
-export function readBody (rawBody: WebhookRequest['rawBody'], limit: number, timeoutMs = 10_000): Body | Promise<Body> {
+/** The raw body of a request, limited to `limit` bytes and to `timeoutMs` for a stream (`timeouts`: a queue with that delay, to share). */
+export function readBody (rawBody: WebhookRequest['rawBody'], limit: number, timeoutMs = 10_000, timeouts = new Deadlines(timeoutMs)): Body | Promise<Body> {
   if (rawBody === undefined) return { bytes: Buffer.alloc(0), tooLarge: false }
   if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) {
     const bytes = toBuffer(rawBody)
     return { bytes: bytes.length > limit ? bytes.subarray(0, limit) : bytes, tooLarge: bytes.length > limit }
   }
-  return isNodeReadable(rawBody) ? readNodeStream(rawBody, limit, timeoutMs) : readIterable(rawBody, limit, timeoutMs)
+  return isNodeReadable(rawBody) ? readNodeStream(rawBody, limit, timeouts) : readIterable(rawBody, limit, timeouts)
 }
 
 /** A request's body, read once: what the parser gets, its text for `onInvalid`, and whether it is over the limit. */
@@ -130,14 +147,16 @@ const UNREAD_TOO_LARGE: RequestBody = Object.freeze({ input: undefined, text: ''
  * Reads the body of `req` within `limit` bytes and `timeoutMs`: the raw bytes, or what a framework parser left.
  * A declared `content-length` over `limit` is not read at all (the answer is 413 at once).
  */
-export async function requestBody (req: WebhookRequest, limit: number, timeoutMs: number): Promise<RequestBody> {
+export async function requestBody (req: WebhookRequest, limit: number, timeouts: Deadlines): Promise<RequestBody> {
   if (req.tooLarge === true) return UNREAD_TOO_LARGE
   const parsed = req.parsedBody
   const contentLength = joinedHeader(req.headers, 'content-length')
   if (parsed === undefined) {
     if (Number(contentLength) > limit) return UNREAD_TOO_LARGE
-    const { bytes, tooLarge, timedOut = false } = await readBody(req.rawBody, limit, timeoutMs)
-    const decoded = tooLarge || timedOut ? undefined : await decodeBody(bytes, req.headers, limit)
+    const read = readBody(req.rawBody, limit, timeouts.delayMs, timeouts)
+    const { bytes, tooLarge, timedOut = false } = read instanceof Promise ? await read : read
+    const decoding = tooLarge || timedOut ? undefined : decodeBody(bytes, req.headers, limit)
+    const decoded = decoding instanceof Promise ? await decoding : decoding
     if (decoded?.ok === true) return { input: decoded.text, text: decoded.text, tooLarge, timedOut } // decoded once: for onInvalid and the parser
     const text = bytes.toString('utf8') // not decodable as declared: shown as UTF-8
     return decoded === undefined ? { input: text, text, tooLarge, timedOut } : { input: text, text, tooLarge, timedOut, refused: decoded }

@@ -12,7 +12,8 @@ export interface Deadline { readonly at: number, fire: (() => void) | undefined 
 const DROP_BATCH = 1024
 
 export class Deadlines {
-  readonly #delayMs: number
+  /** How long after `add` an entry fires. */
+  readonly delayMs: number
   #queue: Deadline[] = []
   /** Index of the first entry not dropped yet. */
   #head = 0
@@ -22,15 +23,15 @@ export class Deadlines {
   #timer: ReturnType<typeof setTimeout> | undefined
 
   constructor (delayMs: number) {
-    this.#delayMs = delayMs
+    this.delayMs = delayMs
   }
 
   /** Runs `fire` once the delay has passed, unless the entry is cancelled before. */
   add (fire: () => void): Deadline {
-    const deadline = { at: Date.now() + this.#delayMs, fire }
+    const deadline = { at: Date.now() + this.delayMs, fire }
     this.#queue.push(deadline)
     if (this.#live++ === 0) {
-      if (this.#timer === undefined) this.#arm(this.#delayMs)
+      if (this.#timer === undefined) this.#arm(this.delayMs)
       else this.#timer.ref()
     }
     return deadline

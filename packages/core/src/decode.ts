@@ -10,6 +10,9 @@ import type { RequestHeaders } from './types.js'
 /** The body as text, or why it cannot be read (the answer's status and reason). */
 export type Decoded = { ok: true, text: string } | { ok: false, status: 400 | 413 | 415, reason: string }
 
+/** Charset labels remembered at most (known or not). */
+const MAX_DECODERS = 64
+
 type Inflater = (input: InputType, options: ZlibOptions, callback: (err: Error | null, result: Buffer) => void) => void
 
 /** The content-codings inflated (as body-parser does); `identity` is no coding at all. */
@@ -17,20 +20,29 @@ const INFLATERS: Record<string, Inflater> = { gzip: gunzip, 'x-gzip': gunzip, de
 
 /** The `charset` parameter of a content-type, unquoted, or `utf-8` when there is none. */
 export function charsetOf (contentType: string | undefined): string {
-  for (const param of (contentType ?? '').split(';').slice(1)) {
+  if (contentType === undefined || !contentType.includes(';')) return 'utf-8' // no parameters: nothing to split
+  for (const param of contentType.split(';').slice(1)) {
     const eq = param.indexOf('=')
     if (param.slice(0, eq).trim().toLowerCase() === 'charset') return param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1')
   }
   return 'utf-8'
 }
 
+/** Decoders made so far, by charset label: `decode()` without `stream` keeps no state between calls, so one serves every request. */
+const decoders = new Map<string, TextDecoder | undefined>()
+
 /** A decoder for `charset`, or undefined when TextDecoder does not know the label. */
 function decoderFor (charset: string): TextDecoder | undefined {
+  if (decoders.has(charset)) return decoders.get(charset)
+  let decoder: TextDecoder | undefined
   try {
-    return new TextDecoder(charset)
+    decoder = new TextDecoder(charset)
   } catch {
-    return undefined
+    decoder = undefined
   }
+  // the labels come from requests: bounded, so that a sender cannot grow the map without end
+  if (decoders.size < MAX_DECODERS) decoders.set(charset, decoder)
+  return decoder
 }
 
 /**
@@ -48,16 +60,21 @@ function inflateOne (bytes: Buffer, inflater: Inflater, coding: string, limit: n
 }
 
 /** The codings of a content-encoding header, in the order they were applied, `identity` left out. */
-const codingsOf = (value: string | undefined): string[] =>
-  (value ?? '').split(',').map(coding => coding.trim().toLowerCase()).filter(coding => coding !== '' && coding !== 'identity')
+const codingsOf = (value: string): string[] =>
+  value.split(',').map(coding => coding.trim().toLowerCase()).filter(coding => coding !== '' && coding !== 'identity')
 
-/** The body's text: inflated (each coding undone, last applied first) and decoded with its charset. */
-export async function decodeBody (bytes: Buffer, headers: RequestHeaders, limit: number): Promise<Decoded> {
+/** The body's text: inflated (each coding undone, last applied first) and decoded with its charset; without a promise when there is nothing to inflate. */
+export function decodeBody (bytes: Buffer, headers: RequestHeaders, limit: number): Decoded | Promise<Decoded> {
   const charset = charsetOf(joinedHeader(headers, 'content-type'))
   const decoder = decoderFor(charset)
   if (decoder === undefined) return { ok: false, status: 415, reason: `charset: '${charset}' is not a known character encoding` }
+  const encoding = joinedHeader(headers, 'content-encoding')
+  return encoding === undefined ? { ok: true, text: decoder.decode(bytes) } : inflateAll(bytes, codingsOf(encoding), decoder, limit)
+}
+
+async function inflateAll (bytes: Buffer, codings: string[], decoder: TextDecoder, limit: number): Promise<Decoded> {
   let body = bytes
-  for (const coding of codingsOf(joinedHeader(headers, 'content-encoding')).reverse()) {
+  for (const coding of codings.reverse()) {
     const inflater = INFLATERS[coding]
     if (inflater === undefined) return { ok: false, status: 415, reason: `content-encoding: '${coding}' is not supported (gzip, deflate, br or identity)` }
     const inflated = await inflateOne(body, inflater, coding, limit)

@@ -24,7 +24,8 @@ export const firstHeader = (headers: RequestHeaders, name: string): string | und
 
 /** application/json, application/*+json and text/plain, any charset; a missing content-type is accepted. */
 export function acceptsContentType (value: string | undefined): boolean {
-  if (value === undefined || value.trim() === '') return true
+  if (value === undefined || value === 'application/json') return true // the platform's own: no parsing
+  if (value.trim() === '') return true
   const type = (value.split(';')[0] as string).trim().toLowerCase()
   return type === 'application/json' || type === 'text/plain' || (type.startsWith('application/') && type.endsWith('+json'))
 }

@@ -9,6 +9,7 @@ import { type Authenticator, createAuthenticator } from './auth.js'
 import { requestBody } from './body.js'
 import { callbackTable } from './callbacks.js'
 import { type CallControl, createCallControl } from './call-control.js'
+import { Deadlines } from './deadlines.js'
 import { Delivery } from './delivery.js'
 import { acceptsContentType, joinedHeader } from './headers.js'
 import type { Logger } from './logger.js'
@@ -18,7 +19,7 @@ import { parseNotification } from './parse.js'
 import type { InvalidInfo, Receiver, ReceiverOptions, WebhookRequest, WebhookResponse } from './types.js'
 
 /** What `handle` works with, built once by `createReceiver`. */
-interface Setup { opts: ResolvedOptions, auth: Authenticator, delivery: Delivery, callControl: CallControl }
+interface Setup { opts: ResolvedOptions, auth: Authenticator, delivery: Delivery, callControl: CallControl, bodyTimeouts: Deadlines }
 
 const CLOSE = Object.freeze({ connection: 'close' })
 
@@ -39,7 +40,7 @@ export function createReceiver (options: ReceiverOptions = {}): Receiver {
   store?.useLogger?.(logger)
   if (store !== undefined && store.renew === undefined) logger.warn(noRenewWarning(leaseMs))
   const callControl = createCallControl(opts)
-  const setup: Setup = { opts, auth, delivery: new Delivery({ store, handlerTimeoutMs, leaseMs, callbacksFor: callbackTable(opts), onError }), callControl }
+  const setup: Setup = { opts, auth, delivery: new Delivery({ store, handlerTimeoutMs, leaseMs, callbacksFor: callbackTable(opts), onError }), callControl, bodyTimeouts: new Deadlines(opts.bodyTimeoutMs) }
   return {
     path: opts.path,
     paths: [opts.path, ...callControl.paths],
@@ -69,11 +70,11 @@ async function handle (setup: Setup, req: WebhookRequest): Promise<WebhookRespon
   const receivedAt = new Date()
   const route = routeOf(setup, req.path)
   if (route === undefined) return NOT_FOUND
-  if (req.method.toUpperCase() !== 'POST') return METHOD_NOT_ALLOWED
+  if (req.method !== 'POST' && req.method.toUpperCase() !== 'POST') return METHOD_NOT_ALLOWED
   const { headers } = req
   const log = req.log ?? opts.logger
   const ip = auth.clientIp(req.ip, headers)
-  const body = await requestBody(req, opts.bodyLimit, opts.bodyTimeoutMs)
+  const body = await requestBody(req, opts.bodyLimit, setup.bodyTimeouts)
   // a body left (partly) unread: the connection is closed after the answer, so a keep-alive client never hangs
   const close = body.tooLarge || body.timedOut ? CLOSE : undefined
   const reject = async (status: number, reasons: string[], extraHeaders?: Record<string, string>): Promise<WebhookResponse> => {

@@ -94,6 +94,20 @@ t.test('a Node stream that stops short of its end gives what came, timed out, an
   stream.end()
 })
 
+t.test('an async iterable that fails rejects; one that fails after the time allowed stays timed out', async t => {
+  async function * failing (): AsyncGenerator<string> { yield '{"a":'; throw new Error('aborted') }
+  await t.rejects(async () => await readBody(failing(), 100, 1000), { message: 'aborted' })
+  let fail = (): void => {}
+  async function * late (): AsyncGenerator<string> { yield '{"a":'; await new Promise<void>((_resolve, reject) => { fail = () => { reject(new Error('late')) } }) }
+  t.same(await readBody(late(), 100, 20), { bytes: Buffer.from('{"a":'), tooLarge: false, timedOut: true })
+  fail()
+  let more = (): void => {}
+  async function * slow (): AsyncGenerator<string> { yield '{"a":'; await new Promise<void>(resolve => { more = resolve }); yield '1}' }
+  t.same(await readBody(slow(), 100, 20), { bytes: Buffer.from('{"a":'), tooLarge: false, timedOut: true }, 'a chunk after the deadline is not added')
+  more()
+  await new Promise(resolve => setImmediate(resolve))
+})
+
 t.test('an async iterable that never yields again times out too', async t => {
   async function * stalled (): AsyncGenerator<string> { yield '{"a":'; await new Promise(() => {}) }
   t.same(await readBody(stalled(), 100, 20), { bytes: Buffer.from('{"a":'), tooLarge: false, timedOut: true })

@@ -11,6 +11,7 @@ const utf16be = (text: string): Buffer => Buffer.from(text, 'utf16le').swap16()
 t.test('the charset of a content-type', async t => {
   t.equal(charsetOf(undefined), 'utf-8')
   t.equal(charsetOf('application/json'), 'utf-8')
+  t.equal(charsetOf('application/json; format=flowed'), 'utf-8', 'parameters, none a charset')
   t.equal(charsetOf('application/json; charset="ISO-8859-1"'), 'ISO-8859-1')
   t.equal(charsetOf('text/plain;format=flowed; Charset = utf-16le'), 'utf-16le')
 })
@@ -24,6 +25,17 @@ t.test('any charset TextDecoder knows is decoded as declared; an unknown one is 
   t.same(await decode(utf16be('\uFEFF' + json), 'utf-16be'), { ok: true, text: json }, 'utf-16be with a BOM')
   t.same(await decodeBody(Buffer.from(json), {}, 1000), { ok: true, text: json }, 'utf-8 by default')
   t.same(await decode(Buffer.from(json), 'klingon'), { ok: false, status: 415, reason: "charset: 'klingon' is not a known character encoding" })
+})
+
+t.test('a decoder serves every request of its charset; labels sent are remembered only up to a bound, and still decoded past it', async t => {
+  const decode = async (bytes: Buffer, charset: string): Promise<unknown> => await decodeBody(bytes, { 'content-type': `text/plain; charset=${charset}` }, 1000)
+  for (let round = 0; round < 2; round++) {
+    t.same(await decode(Buffer.from(json, 'latin1'), 'latin1'), { ok: true, text: json }, 'the same decoder again: no state left from the last body')
+    t.same(await decode(Buffer.from([0xE2, 0x82]), 'utf-8'), { ok: true, text: '\uFFFD' }, 'a cut-off sequence ends the body, not the next one')
+  }
+  for (let i = 0; i < 100; i++) t.equal(((await decode(Buffer.from('x'), `made-up-${i}`)) as { status: number }).status, 415)
+  t.same(await decode(Buffer.from(json, 'utf16le'), 'utf-16le'), { ok: true, text: json }, 'a label first seen past the bound still decodes')
+  t.same(await decode(Buffer.from(json, 'utf16le'), 'utf-16le'), { ok: true, text: json })
 })
 
 t.test('gzip, deflate and br are inflated (several in order), identity is no coding, anything else is 415', async t => {

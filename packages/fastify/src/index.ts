@@ -32,13 +32,17 @@ const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) =>
   fastify.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
   // Fastify answers 415 itself for an empty or malformed content-type before any handler runs:
   // on our routes it picks no parser by content-type (the core judges it), so it is set aside here
+  // (set to undefined, not deleted: a delete would turn the headers object into a slow dictionary)
   const onRequest: onRequestHookHandler = (request, _reply, done) => {
     const headers = request.raw.headers
-    ;(request.raw as Stashed)[kContentType] = headers['content-type']
-    delete headers['content-type']
+    const contentType = headers['content-type']
+    if (contentType !== undefined) {
+      ;(request.raw as Stashed)[kContentType] = contentType
+      headers['content-type'] = undefined
+    }
     done()
   }
-  const handlerFor = (path: string): RouteHandlerMethod => async (request, reply) => {
+  const handlerFor = (path: string): RouteHandlerMethod => (request, reply) => {
     const q = request.url.indexOf('?')
     const headers = request.raw.headers
     const contentType = (request.raw as Stashed)[kContentType]
@@ -48,11 +52,12 @@ const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) =>
       path: q < 0 ? path : path + request.url.slice(q),
       headers,
       rawBody: (request.body ?? request.raw) as AsyncIterable<Uint8Array>,
-      ip: request.socket.remoteAddress
+      ip: request.socket.remoteAddress,
+      log: options.logger ?? request.log // the app's logger when it gave one, else the request's
     }
-    if (options.logger === undefined) webhookRequest.log = request.log
-    const answer = await receiver.handle(webhookRequest)
-    return await reply.code(answer.status).headers(answer.headers).send(answer.body)
+    // a synchronous handler that answers when the core has (handle never rejects): no promise for Fastify to
+    // wrap, and no `await reply`, which would wait for the response to finish
+    void receiver.handle(webhookRequest).then(answer => { void reply.code(answer.status).headers(answer.headers).send(answer.body) })
   }
   const hidden = { hide: true } as FastifySchema
   const others = fastify.supportedMethods.filter(m => m !== 'POST')
