@@ -70,9 +70,9 @@ const contentTypes = fc.oneof(
   { arbitrary: fc.stringMatching(/^[a-z]{1,10}\/[a-z+.-]{1,15}$/), weight: 1 }
 )
 
-/** The answer the core's rules give for this request. */
+/** The answer the core's rules give for this request (the body read with its declared charset, as the receiver does). */
 const expectedStatus = (body: Buffer, contentType: string | undefined): number =>
-  !acceptsContentType(contentType) ? 415 : body.length > bodyLimit ? 413 : parseNotification(body).ok ? 200 : 400
+  !acceptsContentType(contentType) ? 415 : body.length > bodyLimit ? 413 : parseNotification(declaredText(body, contentType)).ok ? 200 : 400
 
 /** The dedupe key of a valid body, as the receiver decodes it. */
 const keyOf = (body: Buffer, contentType: string | undefined): string => {
