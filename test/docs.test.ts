@@ -30,7 +30,7 @@ const OPTIONS = {
 } satisfies Record<keyof ReceiverOptions, true>
 const AUTH = { token: true, basic: true, allowIps: true, trustProxy: true, appIds: true } satisfies Record<keyof AuthOptions, true>
 const TOKEN = { token: true, header: true, query: true } satisfies Record<keyof TokenAuth, true>
-const CONTEXT = { key: true, kind: true, receivedAt: true, headers: true, ip: true, log: true } satisfies Record<keyof CallbackContext, true>
+const CONTEXT = { key: true, kind: true, receivedAt: true, headers: true, ip: true, log: true, signal: true } satisfies Record<keyof CallbackContext, true>
 
 /** The rows of the first table after `heading` (a line starting with `#`s), as arrays of trimmed cells. */
 function table (markdown: string, heading: string): string[][] {

@@ -4,8 +4,10 @@
  * nested junk), non-object JSON, truncated JSON, random bytes, oversized bodies and random
  * content-types. Every answer must equal what the core's own rules say (415 / 413 / 400 / 200); never a
  * 5xx; a rejection never fires a success callback and always reaches onInvalid with its raw body.
+ * Run twice per adapter: with idempotency off (every valid body fires), and with dedupe on (FUZZ_RUNS / 5
+ * bodies: a valid body fires only the first time its dedupe key is seen, and copies answer duplicate).
  */
-import { parseNotification, type InvalidInfo } from '@piopiy-webhooks/core'
+import { dedupeKey, parseNotification, type InvalidInfo } from '@piopiy-webhooks/core'
 import { acceptsContentType } from '@piopiy-webhooks/core/internal'
 import { loadSamples } from '@piopiy-webhooks/contract-tests'
 import fc from 'fast-check'
@@ -68,18 +70,27 @@ const contentTypes = fc.oneof(
   { arbitrary: fc.stringMatching(/^[a-z]{1,10}\/[a-z+.-]{1,15}$/), weight: 1 }
 )
 
-/** The answer the core's rules give for this request. */
+/** The answer the core's rules give for this request (the body read with its declared charset, as the receiver does). */
 const expectedStatus = (body: Buffer, contentType: string | undefined): number =>
-  !acceptsContentType(contentType) ? 415 : body.length > bodyLimit ? 413 : parseNotification(body).ok ? 200 : 400
+  !acceptsContentType(contentType) ? 415 : body.length > bodyLimit ? 413 : parseNotification(declaredText(body, contentType)).ok ? 200 : 400
 
-for (const [name, makeHarness] of Object.entries(harnesses)) {
-  t.test(`${name}: ${runs} generated bodies`, async t => {
+/** The dedupe key of a valid body, as the receiver decodes it. */
+const keyOf = (body: Buffer, contentType: string | undefined): string => {
+  const parsed = parseNotification(declaredText(body, contentType))
+  return parsed.ok ? dedupeKey(parsed.notification) : ''
+}
+
+for (const [name, makeHarness] of Object.entries(harnesses)) for (const dedupe of [false, true]) {
+  const count = dedupe ? Math.ceil(runs / 5) : runs
+  t.test(`${name}: ${count} generated bodies, dedupe ${dedupe ? 'on' : 'off'}`, async t => {
     const invalid: InvalidInfo[] = []
+    const seenKeys = new Set<string>()
     let successes = 0
+    let duplicates = 0
     let errors = 0
     const harness = await makeHarness({
       bodyLimit,
-      idempotency: false, // every valid body must fire: fires are counted per request
+      ...(dedupe ? {} : { idempotency: false }), // off: every valid body must fire; on: the first of each key
       onNotification: () => { successes++ },
       onInvalid: info => { invalid.push(info) },
       onError: () => { errors++ }
@@ -95,7 +106,12 @@ for (const [name, makeHarness] of Object.entries(harnesses)) {
         const expected = expectedStatus(body, contentType)
         if (response.status !== expected) throw new Error(`answered ${response.status}, the core's rules say ${expected}: ${text}`)
         if (expected === 200) {
-          if (successes !== before.successes + 1 || invalid.length !== before.invalid) throw new Error('a valid body must fire once and not be reported invalid')
+          const key = keyOf(body, contentType)
+          const fresh = !dedupe || !seenKeys.has(key)
+          if (dedupe) seenKeys.add(key)
+          if (!fresh) duplicates++
+          if (successes !== before.successes + (fresh ? 1 : 0) || invalid.length !== before.invalid) throw new Error(`a valid body must fire ${fresh ? 'once' : 'nothing (a copy)'} and not be reported invalid`)
+          if (!fresh && (JSON.parse(text) as { duplicate?: boolean }).duplicate !== true) throw new Error('a copy of a processed notification must answer duplicate')
         } else {
           if (successes !== before.successes) throw new Error('a rejected body fired a success callback')
           if (invalid.length !== before.invalid + 1) throw new Error('a rejected body did not reach onInvalid')
@@ -105,7 +121,7 @@ for (const [name, makeHarness] of Object.entries(harnesses)) {
           if (info.status !== expected || info.rawBody !== raw) throw new Error('onInvalid did not get the status and the raw body')
           if (!Array.isArray(JSON.parse(text).reasons)) throw new Error('a 4xx answer must list reasons')
         }
-      }), { numRuns: runs, endOnFailure: true })
+      }), { numRuns: count, endOnFailure: true })
       const [body, contentType] = details.counterexample ?? []
       t.notOk(details.failed, details.failed
         ? `${(details.errorInstance as Error).message} | content-type ${String(contentType)} | body ${body?.toString('utf8').slice(0, 300)} | seed ${details.seed}`
@@ -114,7 +130,8 @@ for (const [name, makeHarness] of Object.entries(harnesses)) {
       t.equal(Object.keys(seen).filter(s => Number(s) >= 500).length, 0, 'no 5xx at all')
       t.ok((seen[200] ?? 0) > 0 && (seen[400] ?? 0) > 0 && (seen[413] ?? 0) > 0 && (seen[415] ?? 0) > 0, 'the generator reached every answer')
       t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched')
-      t.comment(JSON.stringify({ adapter: name, bodies: runs, statuses: seen, onInvalid: invalid.length, fired: successes }))
+      if (dedupe) t.ok(duplicates > 0, 'the generator sent copies of processed notifications')
+      t.comment(JSON.stringify({ adapter: name, dedupe, bodies: count, statuses: seen, onInvalid: invalid.length, fired: successes, duplicates }))
     } finally {
       await harness.close()
     }

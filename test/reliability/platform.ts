@@ -4,11 +4,11 @@
  * every delivery that was not answered 2xx — at most 4 attempts per leg, as the platform does
  * (0, +5, +15, +30 min; compressed here to immediate retries). Traffic goes to 127.0.0.1 only.
  */
-import { randomUUID } from 'node:crypto'
-
 export interface LoadPlan {
-  /** Distinct CDR legs to deliver. */
-  cdrs: number
+  /** The distinct CDR legs to deliver (their cmiuuids). */
+  ids: string[]
+  /** The random numbers in [0, 1) that decide duplicates: a seeded generator, so that a failing run replays. */
+  random: () => number
   /** Share of legs that get one extra copy (half concurrent with the first delivery, half after it). */
   duplicateRate: number
   /** Requests in flight at once. */
@@ -47,7 +47,7 @@ export async function pool<T> (items: T[], limit: number, task: (item: T) => Pro
 
 /** Delivers `plan.cdrs` legs to `url` the way the platform would; returns what happened. */
 export async function deliverLikeThePlatform (url: string, plan: LoadPlan): Promise<LoadResult & { ids: string[] }> {
-  const ids = Array.from({ length: plan.cdrs }, () => randomUUID())
+  const ids = plan.ids
   const result: LoadResult = { deliveries: 0, duplicates: 0, retries: 0, statuses: {}, lost: [] }
   const post = async (body: string): Promise<number> => {
     result.deliveries++
@@ -68,7 +68,7 @@ export async function deliverLikeThePlatform (url: string, plan: LoadPlan): Prom
   let done = 0
   await pool(ids, plan.concurrency, async id => {
     const body = cdrBody(id)
-    const roll = Math.random()
+    const roll = plan.random()
     const duplicate = roll < plan.duplicateRate
     let ok: boolean
     if (duplicate && roll < plan.duplicateRate / 2) { // a copy racing the first delivery

@@ -42,27 +42,46 @@ function deferred (): Deferred {
   return { promise, resolve }
 }
 const nextTurn = (): Promise<void> => new Promise(resolve => { setImmediate(resolve) })
+/** How long `WatchedStore.until` waits before failing: a bound against hangs, not a timing assertion. */
+export const UNTIL_MS = 5000
 
 /** A memory store that notes what happens to claims, and lets a test hold a claim back. */
-class WatchedStore implements IdempotencyStore {
+export class WatchedStore implements IdempotencyStore {
   private readonly inner = new MemoryIdempotencyStore()
-  private readonly waiters = new Map<string, Deferred>()
+  /** `untilMs`: how long {@link until} waits before it fails. */
+  constructor (private readonly untilMs = UNTIL_MS) {}
+  private readonly waiters = new Map<string, Deferred[]>()
   readonly events: string[] = []
   claims = 0
   /** Runs before claim number `n` (1-based) reaches the store. */
   beforeClaim: (n: number) => Promise<void> = async () => {}
 
-  /** Resolves once `event` (e.g. `'complete'`, `'claim:in-flight'`) has happened. */
+  /**
+   * Resolves once `event` (e.g. `'complete'`, `'claim:in-flight'`) has happened; any number of waiters per
+   * event. Rejects, naming the event and what did happen, if it has not within {@link UNTIL_MS}: a test
+   * fails fast instead of hanging to the file's timeout.
+   */
   async until (event: string): Promise<void> {
     if (this.events.includes(event)) return
     const waiter = deferred()
-    this.waiters.set(event, waiter)
-    await waiter.promise
+    const list = this.waiters.get(event) ?? []
+    list.push(waiter)
+    this.waiters.set(event, list)
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => { reject(new Error(`store.until('${event}'): not within ${this.untilMs} ms; events so far: ${this.events.join(', ') || 'none'}`)) }, this.untilMs)
+    })
+    try {
+      await Promise.race([waiter.promise, late])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   private note (event: string): void {
     this.events.push(event)
-    this.waiters.get(event)?.resolve()
+    for (const waiter of this.waiters.get(event) ?? []) waiter.resolve()
+    this.waiters.delete(event)
   }
 
   async claim (key: string, ttlMs: number, owner: string): Promise<ClaimResult> {
@@ -207,6 +226,59 @@ const CALL_CONTROL_ROWS: Row[] = [
     t.equal((await send(action, JSON.stringify(DTMF_SAMPLE))).status, 404, 'no onDtmf: the action path is the app\'s (404)')
     t.equal((await send(`${answer}x`, JSON.stringify(ANSWER_SAMPLE))).status, 404)
     t.same(ccCalls, [], 'no callback')
+  }]
+]
+
+/** A body of exactly `size` bytes: the seed CDR with a padding field (compact JSON, as a framework would re-serialize it). */
+const sizedBody = (seedBody: string, size: number): string => {
+  const base = JSON.stringify({ ...JSON.parse(seedBody) as object, padding: '' })
+  return JSON.stringify({ ...JSON.parse(seedBody) as object, padding: 'x'.repeat(size - Buffer.byteLength(base)) })
+}
+
+/** A store whose claims never settle until the test lets them (a store that hangs). */
+class HangingStore extends WatchedStore {
+  readonly gate = deferred()
+  override async claim (key: string, ttlMs: number, owner: string): Promise<ClaimResult> {
+    await this.gate.promise
+    return await super.claim(key, ttlMs, owner)
+  }
+}
+
+/** Never hung (issue 12): size limits to the byte, a hanging store, a slow onInvalid. */
+const NEVER_HUNG_ROWS: Row[] = [
+  ['a body of exactly bodyLimit bytes is read; one byte more is 413 (stream and framework-parsed, content-length and chunked)', ['root', 'prefix', 'after-body-parser'], async (t, mount, { seedBody, open }) => {
+    const limit = 2048
+    for (const chunked of [false, true]) {
+      const rec = recordCallbacks()
+      const { hook } = await open(t, { ...rec.options, bodyLimit: limit }, mount)
+      const exact = sizedBody(seedBody, limit)
+      t.equal(Buffer.byteLength(exact), limit)
+      t.equal((await send(hook, exact, { chunked })).status, 200, `${limit} bytes${chunked ? ', chunked' : ''}: 200`)
+      t.equal((await send(hook, sizedBody(seedBody, limit + 1), { chunked })).status, 413, `${limit + 1} bytes${chunked ? ', chunked' : ''}: 413`)
+      t.same(rec.calls.map(c => c.callback), ['onInboundAnswered', 'onNotification', 'onInvalid'])
+    }
+  }],
+  ['an idempotency store whose claim never settles: 503 within handlerTimeoutMs, onError STORE_FAILED; settling late, the key is given back', ['root', 'after-body-parser'], async (t, mount, { seedBody, open }) => {
+    const store = new HangingStore()
+    t.teardown(store.gate.resolve)
+    const rec = recordCallbacks()
+    const { hook } = await open(t, { ...rec.options, idempotency: store, handlerTimeoutMs: 100 }, mount)
+    const answer = await send(hook, seedBody)
+    t.equal(answer.status, 503, 'answered, not hung')
+    t.same(rec.calls.map(c => c.callback), ['onError'])
+    t.match((rec.of('onError')[0] as Call).record, { code: 'STORE_FAILED', message: /did not answer claim/ })
+    store.gate.resolve() // the store answers at last: the claim it made is released
+    await store.until('release')
+    t.equal((await send(hook, seedBody)).status, 200, 'the retry is processed: the key was not left stuck')
+    t.equal(rec.of('onInboundAnswered').length, 1)
+  }],
+  ['a slow onInvalid does not delay the 4xx, and sees every rejected request', ['root', 'after-body-parser'], async (t, mount, { open }) => {
+    const never = deferred()
+    t.teardown(never.resolve)
+    const rec = recordCallbacks({ onInvalid: () => never.promise })
+    const { hook } = await open(t, rec.options, mount)
+    for (const body of ['[]', '{"a":1}', '{"b":2}']) t.equal((await send(hook, body)).status, 400, `${body}: 400 while onInvalid still runs`)
+    t.same(rec.calls.map(c => (c.record as { status: number }).status), [400, 400, 400])
   }]
 ]
 
@@ -385,21 +457,25 @@ const ROWS: Array<[title: string, mounts: Mount[], row: (t: Tap, mount: Mount, e
     const [err] = (rec.of('onError')[0] as Call).args as [Error & { code?: string }]
     t.ok(err instanceof Error)
     t.equal(err.code, 'CALLBACK_FAILED')
-    await store.until('release')
     t.ok(store.events.includes('release'), 'the claim was released before the answer')
     const retry = await send(hook, seedBody)
     t.equal(retry.status, 200, 'the retry answers 200')
     t.equal(rec.of('onInboundAnswered').length, 2, 'the retry ran the callback again')
     t.equal(rec.of('onError').length, 1)
   }],
-  ['a callback past handlerTimeoutMs answers 503 and reaches onError; the claim is completed once it settles', ['root', 'prefix'], async (t, mount, { seedBody, open }) => {
+  ['a callback past handlerTimeoutMs answers 503 (well before the 10 s default), aborts ctx.signal and reaches onError; the claim is completed once it settles', ['root', 'prefix'], async (t, mount, { seedBody, open }) => {
     const gate = deferred()
     t.teardown(gate.resolve)
     const store = new WatchedStore()
     const rec = recordCallbacks({ onInboundAnswered: () => gate.promise })
-    const { hook } = await open(t, { ...rec.options, idempotency: store, handlerTimeoutMs: 20 }, mount)
+    const { hook } = await open(t, { ...rec.options, idempotency: store, handlerTimeoutMs: 200 }, mount)
+    const started = performance.now()
     const slow = await send(hook, seedBody)
+    // a bound, not a timing: the configured 200 ms holds, not the 10 s default
+    t.ok(performance.now() - started < 5000, 'answered well before the 10 s default')
     t.equal(slow.status, 503)
+    const { signal } = (rec.of('onInboundAnswered')[0] as Call).args[1] as { signal: AbortSignal }
+    t.match(signal.reason, { name: 'TimeoutError' }, 'ctx.signal aborted with a TimeoutError')
     noLeak(t, slow)
     t.equal(rec.of('onError').length, 1, 'onError once')
     t.equal(((rec.of('onError')[0] as Call).args[0] as { code?: string }).code, 'CALLBACK_TIMEOUT')
@@ -475,6 +551,7 @@ const ROWS: Array<[title: string, mounts: Mount[], row: (t: Tap, mount: Mount, e
     t.equal((await send(`${url}/webhook/cdr`, seedBody)).status, 404)
     t.equal(rec.of('onInboundAnswered').length, 1)
   }],
+  ...NEVER_HUNG_ROWS,
   ...CALL_CONTROL_ROWS
 ]
 

@@ -7,11 +7,8 @@
  * at build time (scripts/generate.ts); the core exports the generated copies.
  */
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox'
-import { NOT_BLANK } from './schemas.js'
+import { NOT_BLANK, phone } from './schemas.js'
 
-/** A phone number as the platform sends it: a JSON number, or a string (the global answer sample quotes them). */
-const phone = (description: string): TUnsafe<string | number> =>
-  Type.Unsafe<string | number>({ type: ['string', 'integer'], pattern: NOT_BLANK, minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description })
 
 const callIds = {
   cmiuuid: Type.Optional(Type.String({ pattern: NOT_BLANK, description: 'A unique identifier of this call' })),

@@ -6,11 +6,13 @@
  * needs a flow. A callback that throws, is too slow, or returns an invalid flow gets the `fallback`
  * flow instead (never silence on the line), and `onError` is told.
  */
+import { type Aborts, timeoutReason } from './abort.js'
 import { TIMED_OUT, within } from './callbacks.js'
 import type { AnswerCall, DtmfInput } from './call-control-schemas.js'
 import { PiopiyWebhookError } from './errors.js'
 import { answer as answerValidator, dtmf as dtmfValidator } from './generated/call-control-validators.js'
 import { parseExtraParams } from './extra-params.js'
+import { callHook } from './hooks.js'
 import type { Logger } from './logger.js'
 import { parseBody } from './parse.js'
 import { checkPcmo, pcmo, type Validator } from './pcmo.js'
@@ -27,6 +29,11 @@ export interface CallControlContext {
   headers: Headers
   ip: string | undefined
   log: Logger
+  /**
+   * Aborted when `callControlTimeoutMs` passes (reason: a `TimeoutError` DOMException; the fallback
+   * flow is answered) or the receiver closes (an `AbortError`): pass it on to stop your own work.
+   */
+  signal: AbortSignal
 }
 
 /**
@@ -82,6 +89,8 @@ export interface CallControlRequest {
   ip: string | undefined
   log: Logger
   receivedAt: Date
+  /** Its signal is `ctx.signal`. */
+  controller: AbortController
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
@@ -122,44 +131,45 @@ function requestErrors (route: CallControlRoute, payload: Record<string, unknown
 const flow = (body: string): WebhookResponse => ({ status: 200, headers: { ...JSON_HEADERS }, body })
 
 /** Runs the callback; resolves with its flow's JSON, or the fallback's after telling onError. */
-async function answer (route: CallControlRoute, callback: FlowCallback<never>, record: AnswerCall | DtmfInput, ctx: CallControlContext, onError: CallControlRequest['onError'], { callControlTimeoutMs, fallbackBody }: { callControlTimeoutMs: number, fallbackBody: string }): Promise<WebhookResponse> {
+async function answer (route: CallControlRoute, callback: FlowCallback<never>, record: AnswerCall | DtmfInput, ctx: CallControlContext, req: CallControlRequest, { callControlTimeoutMs, fallbackBody, aborts }: Settings): Promise<WebhookResponse> {
   const name = route === 'answer' ? 'onAnswer' : 'onDtmf'
-  const report = async (err: PiopiyWebhookError): Promise<void> => { await tell(onError, err, ctx) }
+  const report = (err: PiopiyWebhookError): void => { tell(req.onError, err, ctx) }
   let outcome: unknown
   try {
     const running = Promise.resolve(callback(record as never, ctx))
+    aborts.track(req.controller, running)
     const result = await within(running.then(value => { outcome = value }), callControlTimeoutMs)
     if (result === TIMED_OUT) {
+      req.controller.abort(timeoutReason(`callControlTimeoutMs (${callControlTimeoutMs} ms) passed`))
       running.catch(() => {}) // settled later: nothing can be answered any more
-      await report(new PiopiyWebhookError('CALLBACK_TIMEOUT', `${name} still running after callControlTimeoutMs (${callControlTimeoutMs} ms) for ${ctx.key}: answered the fallback flow`, { statusCode: 200 }))
+      report(new PiopiyWebhookError('CALLBACK_TIMEOUT', `${name} still running after callControlTimeoutMs (${callControlTimeoutMs} ms) for ${ctx.key}: answered the fallback flow`, { statusCode: 200 }))
       return flow(fallbackBody)
     }
     if (result !== undefined) throw result.err
   } catch (err) {
-    await report(new PiopiyWebhookError('CALLBACK_FAILED', `${name} threw: ${(err as Error)?.message ?? String(err)}; answered the fallback flow`, { cause: err, statusCode: 200 }))
+    report(new PiopiyWebhookError('CALLBACK_FAILED', `${name} threw: ${(err as Error)?.message ?? String(err)}; answered the fallback flow`, { cause: err, statusCode: 200 }))
     return flow(fallbackBody)
   }
   const checked = checkPcmo(outcome)
   if (checked.pcmo !== undefined) return flow(JSON.stringify(checked.pcmo))
-  await report(new PiopiyWebhookError('INVALID_PCMO', `${name} returned an invalid call flow for ${ctx.key}: ${checked.reasons.join('; ')}; answered the fallback flow`, { statusCode: 200 }))
+  report(new PiopiyWebhookError('INVALID_PCMO', `${name} returned an invalid call flow for ${ctx.key}: ${checked.reasons.join('; ')}; answered the fallback flow`, { statusCode: 200 }))
   return flow(fallbackBody)
 }
 
-/** Tells `onError` (or logs) that the fallback flow was answered; a throwing `onError` is logged. */
-async function tell (onError: CallControlRequest['onError'], err: PiopiyWebhookError, ctx: CallControlContext): Promise<void> {
-  try {
-    if (onError === undefined) ctx.log.error({ err, key: ctx.key }, 'piopiy-webhooks: call flow failed, fallback answered')
-    else await onError(err, ctx)
-  } catch (hookError) {
-    ctx.log.error({ err: hookError }, 'piopiy-webhooks: onError threw')
-  }
+/** Tells `onError` (or logs) that the fallback flow was answered, without waiting for it (see hooks.ts). */
+function tell (onError: CallControlRequest['onError'], err: PiopiyWebhookError, ctx: CallControlContext): void {
+  if (onError === undefined) ctx.log.error({ err, key: ctx.key }, 'piopiy-webhooks: call flow failed, fallback answered')
+  else callHook(ctx.log, 'onError', () => onError(err, ctx))
 }
+
+/** What `answer` needs of the resolved options. */
+interface Settings { callControlTimeoutMs: number, fallbackBody: string, aborts: Aborts }
 
 /** The call-control routes of one receiver (see createCallControl). */
 export type CallControl = ReturnType<typeof createCallControl>
 
 /** Resolves the call-control options (at start-up: a bad path or fallback fails here) and builds the route handler. */
-export function createCallControl (options: CallControlOptions & { path: string }) {
+export function createCallControl (options: CallControlOptions & { path: string, aborts: Aborts }) {
   const { onAnswer, onDtmf, answerPath = '/webhook/answer', actionPath = '/webhook/action', callControlTimeoutMs = 5000 } = options
   checkPath('answerPath', answerPath)
   checkPath('actionPath', actionPath)
@@ -192,8 +202,8 @@ export function createCallControl (options: CallControlOptions & { path: string 
       const appId = body.payload.appid ?? body.payload.app_id
       if (appId !== undefined && !req.allowsApp(Number(appId))) return await req.reject(403, [`appid: ${String(appId)} is not in auth.appIds`])
       const record = toRecord(route, body.payload)
-      const ctx: CallControlContext = { key: `${route}:${record.cmiuuid}`, kind: route, receivedAt: req.receivedAt, headers: req.headers, ip: req.ip, log: req.log }
-      return await answer(route, callback, record, ctx, req.onError, { callControlTimeoutMs, fallbackBody })
+      const ctx: CallControlContext = { key: `${route}:${record.cmiuuid}`, kind: route, receivedAt: req.receivedAt, headers: req.headers, ip: req.ip, log: req.log, signal: req.controller.signal }
+      return await answer(route, callback, record, ctx, req, { callControlTimeoutMs, fallbackBody, aborts: options.aborts })
     }
   }
 }

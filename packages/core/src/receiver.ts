@@ -4,6 +4,7 @@
  * delivery (dedupe claim → callbacks within the timeout → complete or release the claim) → answer. The
  * call-control routes (answerPath, actionPath) share the checks up to the body, then go to call-control.ts.
  */
+import { Aborts } from './abort.js'
 import { answerOf, FAILED, METHOD_NOT_ALLOWED, NOT_FOUND, rejection } from './answers.js'
 import { type Authenticator, createAuthenticator } from './auth.js'
 import { requestBody } from './body.js'
@@ -12,6 +13,7 @@ import { type CallControl, createCallControl } from './call-control.js'
 import { Deadlines } from './deadlines.js'
 import { Delivery } from './delivery.js'
 import { acceptsContentType, joinedHeader } from './headers.js'
+import { callHook } from './hooks.js'
 import type { Logger } from './logger.js'
 import { dedupeKey } from './dedupe-key.js'
 import { type ResolvedOptions, resolveOptions } from './options.js'
@@ -19,7 +21,7 @@ import { parseNotification } from './parse.js'
 import type { InvalidInfo, Receiver, ReceiverOptions, WebhookRequest, WebhookResponse } from './types.js'
 
 /** What `handle` works with, built once by `createReceiver`. */
-interface Setup { opts: ResolvedOptions, auth: Authenticator, delivery: Delivery, callControl: CallControl, bodyTimeouts: Deadlines }
+interface Setup { opts: ResolvedOptions, auth: Authenticator, delivery: Delivery, callControl: CallControl, bodyTimeouts: Deadlines, aborts: Aborts }
 
 const CLOSE = Object.freeze({ connection: 'close' })
 
@@ -39,12 +41,15 @@ export function createReceiver (options: ReceiverOptions = {}): Receiver {
   const leaseMs = opts.leaseMs ?? Math.max(handlerTimeoutMs * 6, 60_000)
   store?.useLogger?.(logger)
   if (store !== undefined && store.renew === undefined) logger.warn(noRenewWarning(leaseMs))
-  const callControl = createCallControl(opts)
-  const setup: Setup = { opts, auth, delivery: new Delivery({ store, handlerTimeoutMs, leaseMs, callbacksFor: callbackTable(opts), onError }), callControl, bodyTimeouts: new Deadlines(opts.bodyTimeoutMs) }
+  const aborts = new Aborts()
+  const callControl = createCallControl({ ...opts, aborts })
+  const delivery = new Delivery({ store, handlerTimeoutMs, leaseMs, callbacksFor: callbackTable(opts), onError, aborts })
+  const setup: Setup = { opts, auth, delivery, callControl, bodyTimeouts: new Deadlines(opts.bodyTimeoutMs), aborts }
   return {
     path: opts.path,
     paths: [opts.path, ...callControl.paths],
     matches: candidate => routeOf(setup, candidate) !== undefined,
+    close: () => { aborts.close() },
     async handle (req) {
       try {
         return await handle(setup, req)
@@ -78,7 +83,7 @@ async function handle (setup: Setup, req: WebhookRequest): Promise<WebhookRespon
   // a body left (partly) unread: the connection is closed after the answer, so a keep-alive client never hangs
   const close = body.tooLarge || body.timedOut ? CLOSE : undefined
   const reject = async (status: number, reasons: string[], extraHeaders?: Record<string, string>): Promise<WebhookResponse> => {
-    await tellInvalid(opts, log, { rawBody: body.text, reasons, status, headers, ip })
+    tellInvalid(opts, log, { rawBody: body.text, reasons, status, headers, ip })
     return rejection(status, reasons, { ...extraHeaders, ...close })
   }
 
@@ -93,23 +98,20 @@ async function handle (setup: Setup, req: WebhookRequest): Promise<WebhookRespon
   }
   if (body.refused !== undefined) return await reject(body.refused.status, [body.refused.reason])
   if (route !== opts.path) {
-    return await setup.callControl.handle(route, { input: body.input, reject, allowsApp: auth.allowsApp, onError: opts.onError, headers, ip, log, receivedAt })
+    return await setup.callControl.handle(route, { input: body.input, reject, allowsApp: auth.allowsApp, onError: opts.onError, headers, ip, log, receivedAt, controller: setup.aborts.open() })
   }
   const result = parseNotification(body.input as object | string | undefined)
   if (!result.ok) return await reject(400, result.reasons)
   const n = result.notification
   if (!auth.allowsApp(n.appId)) return await reject(403, [`appid: ${String(n.appId)} is not in auth.appIds`])
-  const outcome = delivery.deliver(n, { key: dedupeKey(n), kind: n.kind, receivedAt, headers, ip, log })
+  const controller = setup.aborts.open()
+  const outcome = delivery.deliver(n, { key: dedupeKey(n), kind: n.kind, receivedAt, headers, ip, log, signal: controller.signal }, controller)
   return answerOf(outcome instanceof Promise ? await outcome : outcome)
 }
 
-/** `onInvalid`, or by default a warning; a throw in `onInvalid` is logged. */
-async function tellInvalid ({ onInvalid }: ResolvedOptions, log: Logger, info: InvalidInfo): Promise<void> {
-  try {
-    // the default log leaves the headers out: they may carry the token or basic credentials
-    if (onInvalid === undefined) log.warn({ status: info.status, reasons: info.reasons, ip: info.ip, rawBody: info.rawBody }, 'piopiy-webhooks: request rejected')
-    else await onInvalid(info)
-  } catch (err) {
-    log.error({ err }, 'piopiy-webhooks: onInvalid threw')
-  }
+/** `onInvalid` (called, not waited for: see hooks.ts), or by default a warning. */
+function tellInvalid ({ onInvalid }: ResolvedOptions, log: Logger, info: InvalidInfo): void {
+  // the default log leaves the headers out: they may carry the token or basic credentials
+  if (onInvalid === undefined) log.warn({ status: info.status, reasons: info.reasons, ip: info.ip, rawBody: info.rawBody }, 'piopiy-webhooks: request rejected')
+  else callHook(log, 'onInvalid', () => onInvalid(info))
 }

@@ -4,6 +4,7 @@
  * from them with `Static`. Every field is documented in docs/fields.md.
  */
 import { Type, type Static, type TNumber, type TUnsafe } from '@sinclair/typebox'
+import { PHONE_MAX_NUMBER, PHONE_PATTERN } from './phone.js'
 
 /**
  * "At least one visible character". Used instead of `minLength: 1`, and no `maxLength` anywhere: Ajv counts
@@ -12,9 +13,9 @@ import { Type, type Static, type TNumber, type TUnsafe } from '@sinclair/typebox
  */
 export const NOT_BLANK = '\\S'
 
-/** A phone number as PIOPIY sends it: a JSON number, or a string (which keeps a leading zero). */
-const phone = (description: string): TUnsafe<string | number> =>
-  Type.Unsafe<string | number>({ type: ['string', 'integer'], pattern: NOT_BLANK, minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description })
+/** A phone number as PIOPIY sends it: a JSON number of at most 15 digits, or a string of at most 32 characters (which keeps a leading zero); see phone.ts. */
+export const phone = (description: string): TUnsafe<string | number> =>
+  Type.Unsafe<string | number>({ type: ['string', 'integer'], pattern: PHONE_PATTERN, minimum: 0, maximum: PHONE_MAX_NUMBER, description })
 
 /** An app id: a number in every sample; a numeric string is accepted too. */
 const appId = (description: string): TUnsafe<string | number> =>

@@ -19,6 +19,11 @@ export interface CallbackContext {
   /** The client address (after `trustProxy`, when set). */
   ip: string | undefined
   log: Logger
+  /**
+   * Aborted when `handlerTimeoutMs` passes (reason: a `TimeoutError` DOMException) or the receiver
+   * closes (an `AbortError`): pass it to `fetch` or your driver so that work stops when nobody waits for it.
+   */
+  signal: AbortSignal
 }
 
 /** What `onInvalid` receives for every rejected request: nothing is dropped silently. */
@@ -91,13 +96,15 @@ export interface ReceiverOptions extends CallControlOptions {
   /** Every valid notification, unknown kinds included; runs after the specific callback. */
   onNotification?: Callback<Notification>
   /**
-   * A request was rejected (4xx).
+   * A request was rejected (4xx). Called before the answer is written, never waited for (a slow
+   * `onInvalid` cannot delay the answer); a throw or a rejected promise is logged.
    * @default logs at warn with the raw body
    */
   onInvalid?: (info: InvalidInfo) => unknown
   /**
    * A callback threw or timed out, or the idempotency store failed; or `onAnswer`/`onDtmf` failed
-   * and the fallback flow was answered (`ctx.kind` is then `'answer'` or `'dtmf'`).
+   * and the fallback flow was answered (`ctx.kind` is then `'answer'` or `'dtmf'`). Called before the
+   * answer is written, never waited for; a throw or a rejected promise is logged.
    * @default logs at error
    */
   // a method signature (bivariant): an existing `(err, ctx: CallbackContext | undefined) => …` still fits
@@ -119,8 +126,10 @@ export interface ReceiverOptions extends CallControlOptions {
    */
   bodyTimeoutMs?: number
   /**
-   * A callback still running after this many ms answers 503 (the platform retries later); its
-   * dedupe claim is kept until it settles.
+   * A callback still running after this many ms answers 503 (the platform retries later), and its
+   * `ctx.signal` is aborted; its dedupe claim is kept until it settles. Each idempotency-store call
+   * (claim, complete, release) is bounded by it too: a store that does not answer in time is a 503
+   * and `onError` `STORE_FAILED`.
    * @default 10000
    */
   handlerTimeoutMs?: number
@@ -187,4 +196,10 @@ export interface Receiver {
   matches (path: string): boolean
   /** Runs the whole flow and resolves with the answer to write; never rejects. */
   handle (request: WebhookRequest): Promise<WebhookResponse>
+  /**
+   * Aborts the `ctx.signal` of every callback still running, and of those of any request handled after
+   * (they start aborted). Call it when the server closes: the Fastify plugin does it in `onClose`;
+   * the Express and Koa middlewares and the web handler carry it as `.close()`.
+   */
+  close (): void
 }

@@ -1,4 +1,5 @@
 import { NOT_BLANK } from './generated/schemas.js'
+import { PHONE_MAX_LENGTH, PHONE_PATTERN } from './phone.js'
 import * as generated from './generated/validators.js'
 import type { NotificationKind } from './records.js'
 
@@ -57,9 +58,10 @@ export function describeError (error: ErrorObject, payload: Record<string, unkno
       return `${field}: must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}${got}`
     case 'minItems':
       return `${field}: must not be empty`
-    default: // pattern
-      return (error.params as { pattern: string }).pattern === NOT_BLANK
-        ? `${field}: must not be empty`
-        : `${field}: has an unexpected format${got}`
+    default: { // pattern
+      const pattern = (error.params as { pattern: string }).pattern
+      if (pattern === NOT_BLANK || (pattern === PHONE_PATTERN && !/\S/.test(value as string))) return `${field}: must not be empty`
+      return pattern === PHONE_PATTERN ? `${field}: must be a phone number of at most ${PHONE_MAX_LENGTH} characters${got}` : `${field}: has an unexpected format${got}`
+    }
   }
 }

@@ -20,7 +20,8 @@ const MAX_DATE_MS = 8.64e15
 
 // ---- wire arbitraries: every shape the schemas accept ----
 const nonBlank = fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }).filter(s => /\S/.test(s))
-const phone = fc.oneof(fc.maxSafeNat(), fc.integer({ min: 0, max: 999999999999 }), nonBlank, fc.stringMatching(/^0[0-9]{9,12}$/))
+// phone numbers: integers of at most 15 digits (E.164), strings of at most 32 code points (issue 12)
+const phone = fc.oneof(fc.integer({ min: 0, max: 999_999_999_999_999 }), fc.integer({ min: 0, max: 999999999999 }), nonBlank.filter(s => [...s].length <= 32), fc.stringMatching(/^0[0-9]{9,12}$/))
 const appId = fc.oneof(fc.maxSafeNat(), fc.stringMatching(/^[0-9]{1,15}$/))
 const money = fc.oneof(
   fc.stringMatching(/^-?[0-9]{1,15}(\.[0-9]{1,12})?$/),

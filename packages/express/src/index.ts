@@ -6,7 +6,7 @@
  * parser ran (the core reads it, within `bodyLimit`), or `req.body` when `express.json()`,
  * `express.text()` or `express.raw()` already consumed it.
  */
-import { createReceiver, type RequestHeaders, type ReceiverOptions, type WebhookRequest, type WebhookResponse } from '@piopiy-webhooks/core'
+import { consoleLogger, createReceiver, type RequestHeaders, type ReceiverOptions, type WebhookRequest, type WebhookResponse } from '@piopiy-webhooks/core'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 /** The receiver's options (see the root README). `path` is relative to where the middleware is mounted. */
@@ -28,9 +28,11 @@ export type PiopiyErrorHandler = (err: unknown, req: ExpressRequest, res: Server
 /**
  * What `piopiyMiddleware()` returns: the handler, and an error handler that lets the core answer
  * (400 or 413, and `onInvalid`) when a body parser mounted before it failed on the webhook's path.
- * `app.use()`, `router.use()` and `app.post()` all accept the pair as it is.
+ * `app.use()`, `router.use()` and `app.post()` all accept the pair as it is. `close()` aborts the
+ * `ctx.signal` of the callbacks still running: call it when the server closes
+ * (`server.on('close', middleware.close)`).
  */
-export type PiopiyMiddleware = [handler: PiopiyHandler, errorHandler: PiopiyErrorHandler]
+export type PiopiyMiddleware = [handler: PiopiyHandler, errorHandler: PiopiyErrorHandler] & { close (): void }
 
 /** The errors body-parser (behind `express.json()` & co.) raises when it cannot read a body. */
 interface BodyParserError { type?: unknown, body?: unknown }
@@ -53,9 +55,17 @@ export function piopiyMiddleware (options: PiopiyMiddlewareOptions = {}): Piopiy
     req.route === undefined || receiver.matches(req.url) ? req.url : req.url.replace(/^[^?]*/, receiver.path)
   const request = (req: ExpressRequest, body: Omit<WebhookRequest, 'method' | 'path' | 'headers'>): WebhookRequest =>
     ({ method: req.method as string, path: pathOf(req), headers: req.headers as RequestHeaders, ip: req.socket.remoteAddress, ...body })
-  // receiver.handle() never rejects: every failure is already an answer
+  const log = options.logger ?? consoleLogger
+  // receiver.handle() never rejects: every failure is already an answer. Writing it throws when an earlier
+  // middleware (a request timeout, say) answered already: reported, never thrown (an unhandled rejection)
   const answer = (res: ServerResponse, pending: Promise<WebhookResponse>): void => {
-    void pending.then(({ status, headers, body }) => { res.writeHead(status, headers).end(body) })
+    void pending.then(({ status, headers, body }) => {
+      try {
+        res.writeHead(status, headers).end(body)
+      } catch (err) {
+        log.error({ err, status }, 'piopiy-webhooks: the response was already sent by an earlier middleware; this answer was not written')
+      }
+    })
   }
 
   const handler: PiopiyHandler = (req, res, next) => {
@@ -74,7 +84,7 @@ export function piopiyMiddleware (options: PiopiyMiddlewareOptions = {}): Piopiy
       : { parsedBody: String((err as BodyParserError).body) })))
   }
 
-  return [handler, errorHandler]
+  return Object.assign([handler, errorHandler] as [PiopiyHandler, PiopiyErrorHandler], { close: receiver.close })
 }
 
 export default piopiyMiddleware

@@ -27,6 +27,8 @@ const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) =>
   // Fastify hands the plugin its own register options too; the receiver rejects unknown ones
   const { prefix, logLevel, logSerializers, ...options } = opts as PiopiyPluginOptions & Record<'prefix' | 'logLevel' | 'logSerializers', unknown>
   const receiver = createReceiver({ ...options, logger: options.logger ?? fastify.log })
+  // the app closing aborts the ctx.signal of callbacks still running
+  fastify.addHook('onClose', async () => { receiver.close() })
   // scoped to this plugin (encapsulate: true): the core reads and limits the raw body itself
   fastify.removeAllContentTypeParsers()
   fastify.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })

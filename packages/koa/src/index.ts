@@ -6,7 +6,7 @@
  * other request on untouched. Mounted after `@koa/bodyparser`, it uses the text the parser kept
  * (`ctx.request.rawBody`), but malformed JSON is then answered by the parser, not by us.
  */
-import { createReceiver, type RequestHeaders, type ReceiverOptions } from '@piopiy-webhooks/core'
+import { consoleLogger, createReceiver, type RequestHeaders, type ReceiverOptions } from '@piopiy-webhooks/core'
 import type { IncomingMessage } from 'node:http'
 
 /** The receiver's options (see the root README). `path` is relative to where the app is mounted. */
@@ -22,10 +22,13 @@ export interface KoaContext {
   request: { body?: unknown, rawBody?: unknown }
   status: number
   body: unknown
+  /** Whether the response's head was already written (by a middleware that wrote to `ctx.res` itself). */
+  headerSent?: boolean
   set (headers: Record<string, string>): void
 }
 export type Next = () => Promise<unknown>
-export type PiopiyKoaMiddleware = (ctx: KoaContext, next: Next) => Promise<unknown>
+/** The middleware; `close()` aborts the `ctx.signal` of the callbacks still running (call it when the server closes). */
+export type PiopiyKoaMiddleware = ((ctx: KoaContext, next: Next) => Promise<unknown>) & { close (): void }
 
 /**
  * Handles PIOPIY webhooks on `options.path` (`/webhook/cdr` by default) and passes every other
@@ -37,16 +40,22 @@ export type PiopiyKoaMiddleware = (ctx: KoaContext, next: Next) => Promise<unkno
  */
 export function piopiyMiddleware (options: PiopiyMiddlewareOptions = {}): PiopiyKoaMiddleware {
   const receiver = createReceiver(options)
-  return async function piopiy (ctx, next) {
+  const log = options.logger ?? consoleLogger
+  return Object.assign(async function piopiy (ctx: KoaContext, next: Next) {
     if (!receiver.matches(ctx.url)) return await next()
     const req = ctx.req
     // a body parser that ran has read the stream to its end: use the text it kept, or what it parsed
     const read = req.readableEnded ? { parsedBody: ctx.request.rawBody ?? ctx.request.body } : { rawBody: req }
     const answer = await receiver.handle({ method: ctx.method, path: ctx.url, headers: req.headers as RequestHeaders, ip: req.socket.remoteAddress, ...read })
+    // an earlier middleware wrote to ctx.res itself: Koa would drop our answer silently; say so
+    if (ctx.headerSent === true) {
+      log.error({ status: answer.status }, 'piopiy-webhooks: the response was already sent by an earlier middleware; this answer was not written')
+      return
+    }
     ctx.set(answer.headers)
     ctx.status = answer.status
     ctx.body = answer.body
-  }
+  }, { close: receiver.close })
 }
 
 export default piopiyMiddleware

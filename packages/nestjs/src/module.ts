@@ -1,4 +1,4 @@
-import { Inject, Module, type DynamicModule, type NestModule } from '@nestjs/common'
+import { Inject, Module, type DynamicModule, type NestModule, type OnModuleDestroy } from '@nestjs/common'
 import { HttpAdapterHost } from '@nestjs/core'
 import { PiopiyMount } from './mount.js'
 import { PIOPIY_OPTIONS, type PiopiyModuleAsyncOptions, type PiopiyModuleOptions } from './options.js'
@@ -21,7 +21,7 @@ async function mountNow (options: PiopiyModuleOptions, host: HttpAdapterHost): P
  * export class AppModule {}
  * ```
  */
-export class PiopiyModule implements NestModule {
+export class PiopiyModule implements NestModule, OnModuleDestroy {
   constructor (private readonly mount: PiopiyMount) {}
 
   /** The webhook with fixed options. */
@@ -44,6 +44,11 @@ export class PiopiyModule implements NestModule {
   /** Called by Nest once the app's HTTP adapter exists (see {@link PiopiyMount}). */
   async configure (): Promise<void> {
     await this.mount.mount()
+  }
+
+  /** Called by Nest when the app closes: aborts the `ctx.signal` of callbacks still running. */
+  onModuleDestroy (): void {
+    this.mount.close()
   }
 }
 

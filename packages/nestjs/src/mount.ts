@@ -18,14 +18,17 @@ interface FastifyApp { register (plugin: typeof piopiyPlugin, options: PiopiyPlu
  * Each platform's adapter package, loaded only on that platform: they are optional peer
  * dependencies, so an app installs the one it runs on (and not the other's framework).
  */
-const platforms: Record<string, (adapter: AbstractHttpAdapter, options: PiopiyModuleOptions) => Promise<void>> = {
+const platforms: Record<string, (adapter: AbstractHttpAdapter, options: PiopiyModuleOptions) => Promise<(() => void) | undefined>> = {
   express: async (adapter, options) => {
     const { piopiyMiddleware } = await import('@piopiy-webhooks/express')
-    adapter.getInstance<ExpressApp>().use(piopiyMiddleware(options))
+    const middleware = piopiyMiddleware(options)
+    adapter.getInstance<ExpressApp>().use(middleware)
+    return middleware.close
   },
   fastify: async (adapter, options) => {
     const { piopiyPlugin } = await import('@piopiy-webhooks/fastify')
     void adapter.getInstance<FastifyApp>().register(piopiyPlugin, options)
+    return undefined // the plugin's onClose hook closes the receiver with the Fastify instance
   }
 }
 
@@ -38,6 +41,7 @@ const platforms: Record<string, (adapter: AbstractHttpAdapter, options: PiopiyMo
  */
 export class PiopiyMount {
   private mounted = false
+  private closeReceiver: (() => void) | undefined
 
   constructor (private readonly options: PiopiyModuleOptions, private readonly host: HttpAdapterHost) {}
 
@@ -50,6 +54,11 @@ export class PiopiyMount {
     if (mountOn === undefined) {
       throw new PiopiyWebhookError('INVALID_OPTIONS', `@piopiy-webhooks/nestjs runs on @nestjs/platform-express or @nestjs/platform-fastify, not on '${platform}'`)
     }
-    await mountOn(adapter, { ...this.options, logger: this.options.logger ?? nestLogger() })
+    this.closeReceiver = await mountOn(adapter, { ...this.options, logger: this.options.logger ?? nestLogger() })
+  }
+
+  /** Aborts the `ctx.signal` of callbacks still running (the app is closing). */
+  close (): void {
+    this.closeReceiver?.()
   }
 }

@@ -58,6 +58,28 @@ export async function receiverServer (options: ReceiverOptions = {}): Promise<Ru
   return Object.assign(await listen(server, receiver.path), { calls })
 }
 
+/** How long a `waitFor` waits for its pattern before it fails: a bound against hangs, not a timing assertion. */
+export const WAIT_FOR_MS = 20_000
+
+/**
+ * Waits until `read()` matches `pattern` (`wait` resolves at the next change); fails fast with what was read
+ * instead of hanging to the file's timeout: when `ended()` says no more will come, or after `ms`.
+ */
+export async function waitForMatch (read: () => string, pattern: RegExp, wait: () => Promise<void>, ended: () => boolean = () => false, ms = WAIT_FOR_MS, also: () => string = () => ''): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const match = read().match(pattern)
+    if (match !== null) return match
+    if (ended()) throw new Error(`ended before printing ${String(pattern)}; printed:\n${read()}${also()}`)
+    const left = deadline - Date.now()
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'late'>(resolve => { timer = setTimeout(resolve, Math.max(0, left), 'late') })
+    const woke = await Promise.race([wait().then(() => 'changed' as const), late])
+    clearTimeout(timer)
+    if (woke === 'late' && read().match(pattern) === null) throw new Error(`${String(pattern)} not printed within ${ms} ms; printed:\n${read()}${also()}`)
+  }
+}
+
 /** An in-memory CliIo: what the CLI wrote to stdout and stderr. */
 export function captureIo (options: { tty?: boolean, env?: Record<string, string | undefined>, signal?: AbortSignal } = {}): CliIo & { out: () => string, err: () => string, waitFor: (pattern: RegExp) => Promise<RegExpMatchArray> } {
   let out = ''
@@ -71,13 +93,9 @@ export function captureIo (options: { tty?: boolean, env?: Record<string, string
     signal: options.signal ?? new AbortController().signal,
     out: () => out,
     err: () => err,
-    /** Resolves when stdout matches `pattern` (the CLI prints as things happen). */
+    /** Resolves when stdout matches `pattern` (the CLI prints as things happen); fails after {@link WAIT_FOR_MS}. */
     async waitFor (pattern) {
-      for (;;) {
-        const match = out.match(pattern)
-        if (match !== null) return match
-        await new Promise<void>(resolve => waiters.push(resolve))
-      }
+      return await waitForMatch(() => out, pattern, async () => { await new Promise<void>(resolve => waiters.push(resolve)) })
     }
   }
 }
@@ -107,14 +125,10 @@ export function runNode (script: string, args: string[], env: Record<string, str
     stdout: () => stdout,
     stderr: () => stderr,
     exit,
-    /** Matches the output without its colour codes. */
+    /** Matches the output without its colour codes; fails when the child exits first, or after {@link WAIT_FOR_MS}. */
     async waitFor (pattern) {
-      for (;;) {
-        const match = stdout.replace(/\u001b\[[0-9;]*m/g, '').match(pattern)
-        if (match !== null) return match
-        if (exited) throw new Error(`child exited before printing ${String(pattern)}:\n${stdout}\n${stderr}`)
-        await new Promise<void>(resolve => waiters.push(resolve))
-      }
+      const read = (): string => stdout.replace(/\u001b\[[0-9;]*m/g, '')
+      return await waitForMatch(read, pattern, async () => { await new Promise<void>(resolve => waiters.push(resolve)) }, () => exited, WAIT_FOR_MS, () => `\nstderr:\n${stderr}`)
     }
   }
 }

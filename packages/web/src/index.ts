@@ -34,6 +34,8 @@ export interface PiopiyHandler<Args extends unknown[] = []> {
   readonly path: string
   /** Whether a path (with or without a query string) is one of the handler's routes (`path`, and `answerPath`/`actionPath` when call control is on): to pass other paths on. */
   matches (path: string): boolean
+  /** Aborts the `ctx.signal` of the callbacks still running, and of any started after: call it when the server closes. */
+  close (): void
 }
 
 const ALREADY_READ = 'the request body was already read (by a body parser or validator): hand over an unread Request ' +
@@ -111,7 +113,7 @@ export function piopiyHandler<Args extends unknown[] = []> (options: PiopiyHandl
     })
     return new Response(answer.body, { status: answer.status, headers: answer.headers })
   }
-  return Object.assign(handle, { path: receiver.path, matches: receiver.matches })
+  return Object.assign(handle, { path: receiver.path, matches: receiver.matches, close: receiver.close })
 }
 
 export default piopiyHandler

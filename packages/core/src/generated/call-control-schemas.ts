@@ -527,17 +527,17 @@ export const AnswerRequestSchema = {
     },
     "from": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "The number who made the call",
       [Symbol.for("TypeBox.Kind")]: "Unsafe"
     },
     "to": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "Your PIOPIY phone number",
       [Symbol.for("TypeBox.Kind")]: "Unsafe"
     },
@@ -582,17 +582,17 @@ export const DtmfRequestSchema = {
   "properties": {
     "from": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "The number the call came from",
       [Symbol.for("TypeBox.Kind")]: "Unsafe"
     },
     "to": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "Your PIOPIY phone number",
       [Symbol.for("TypeBox.Kind")]: "Unsafe"
     },

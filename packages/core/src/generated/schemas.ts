@@ -95,34 +95,34 @@ export const CdrPayloadSchema = {
     },
     "from": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "The number who made the call (inbound) or your DID (outbound)",
       [Symbol.for("TypeBox.Kind")]: "Unsafe"
     },
     "to": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "Your DID (inbound) or the number the call was made to (outbound)",
       [Symbol.for("TypeBox.Kind")]: "Unsafe"
     },
     "callerid": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "The caller id shown on the call",
       [Symbol.for("TypeBox.Kind")]: "Unsafe",
       [Symbol.for("TypeBox.Optional")]: "Optional"
     },
     "vn": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "The virtual number shown to the customer",
       [Symbol.for("TypeBox.Kind")]: "Unsafe",
       [Symbol.for("TypeBox.Optional")]: "Optional"
@@ -277,35 +277,35 @@ export const CallEventPayloadSchema = {
     },
     "from": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "The number who made the call (inbound) or your DID (outbound)",
       [Symbol.for("TypeBox.Kind")]: "Unsafe"
     },
     "to": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "Your DID (inbound) or the number called (outbound)",
       [Symbol.for("TypeBox.Kind")]: "Unsafe",
       [Symbol.for("TypeBox.Optional")]: "Optional"
     },
     "callerid": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "The caller id shown on the call",
       [Symbol.for("TypeBox.Kind")]: "Unsafe",
       [Symbol.for("TypeBox.Optional")]: "Optional"
     },
     "vn": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "The virtual number shown to the customer",
       [Symbol.for("TypeBox.Kind")]: "Unsafe",
       [Symbol.for("TypeBox.Optional")]: "Optional"
@@ -406,18 +406,18 @@ export const StreamEventPayloadSchema = {
     },
     "from": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "The number who made the call",
       [Symbol.for("TypeBox.Kind")]: "Unsafe",
       [Symbol.for("TypeBox.Optional")]: "Optional"
     },
     "to": {
       "type": ["string", "integer"],
-      "pattern": "\\S",
+      "pattern": "^(?=[^]{1,32}$)\\s*\\S",
       "minimum": 0,
-      "maximum": 9007199254740991,
+      "maximum": 999999999999999,
       "description": "The number called",
       [Symbol.for("TypeBox.Kind")]: "Unsafe",
       [Symbol.for("TypeBox.Optional")]: "Optional"
