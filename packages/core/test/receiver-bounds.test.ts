@@ -1,7 +1,6 @@
 // Never hung (issue 12): ctx.signal aborts at the timeout and when the receiver closes; every store call is
 // bounded by handlerTimeoutMs (503 STORE_FAILED), and a claim that answers late is given back; onInvalid and
 // onError are called before the answer and never waited for.
-import { readFileSync } from 'node:fs'
 import t from 'tap'
 import type { CallControlContext } from '../src/call-control.js'
 import type { PiopiyWebhookError } from '../src/errors.js'
@@ -9,11 +8,12 @@ import { type ClaimResult, type IdempotencyStore, MemoryIdempotencyStore } from 
 import { silentLogger } from '../src/logger.js'
 import { createReceiver } from '../src/receiver.js'
 import type { CallbackContext, ReceiverOptions } from '../src/types.js'
+import { answerUrlSample } from './fixtures/index.js'
 import { deferred, post, recordingLogger, seedCdr } from './helpers.js'
 
 const receiverWith = (options: ReceiverOptions) => createReceiver({ logger: silentLogger, ...options })
 const turn = (): Promise<void> => new Promise(resolve => { setImmediate(resolve) })
-const answerSample = (JSON.parse(readFileSync(new URL('./fixtures/answer-url/piopiy.answer_url.request.inbound.json', import.meta.url), 'utf8')) as { body: object }).body
+const answerSample = answerUrlSample('piopiy.answer_url.request.inbound')
 
 t.test('ctx.signal: a live signal while the callback runs; aborted with a TimeoutError when handlerTimeoutMs passes', async t => {
   const gate = deferred()
