@@ -177,24 +177,29 @@ function examplesOf (kind: Hook['kind']): JsonObject | undefined {
   }]))
 }
 
-function operation (hook: Hook): JsonObject {
-  const examples = examplesOf(hook.kind)
-  const schema = { allOf: [ref(hook.schema), ref('HasCallId'), ...(hook.kind === 'unknown' ? [] : [ref('HasAppId')])] }
+/** What a webhook's POST has beside its own parts: the auth schemes and the content-types the core accepts. */
+interface PostParts { id: string, tag: string, summary: string, description: string, schema: JsonObject, examples: JsonObject | undefined, responses: JsonObject }
+function postOperation ({ id, tag, summary, description, schema, examples, responses }: PostParts): JsonObject {
   return {
     post: {
-      operationId: `piopiy-${hook.kind}`,
-      summary: hook.summary,
-      description: hook.description,
-      tags: ['piopiy'],
+      operationId: `piopiy-${id}`,
+      summary,
+      description,
+      tags: [tag],
       security: [{ tokenQuery: [] }, { tokenHeader: [] }, { basic: [] }, {}],
       requestBody: {
         required: true,
         description: 'JSON. Also accepted: `application/*+json`, `text/plain` (any charset) and no content-type at all.',
         content: { 'application/json': { schema, ...(examples === undefined ? {} : { examples }) } }
       },
-      responses: POST_RESPONSES
+      responses
     }
   }
+}
+
+function operation (hook: Hook): JsonObject {
+  const schema = { allOf: [ref(hook.schema), ref('HasCallId'), ...(hook.kind === 'unknown' ? [] : [ref('HasAppId')])] }
+  return postOperation({ id: hook.kind, tag: 'piopiy', summary: hook.summary, description: hook.description, schema, examples: examplesOf(hook.kind), responses: POST_RESPONSES })
 }
 
 interface CallControlRoute { name: 'answer' | 'action', schema: string, summary: string, description: string, samples: Array<keyof typeof callControlSamples>, responses: Record<string, JsonObject> }
@@ -227,21 +232,8 @@ function callControlOperation (route: CallControlRoute): JsonObject {
     summary: name.startsWith('piopiy-india') ? 'As printed in the India docs' : 'As printed in the global docs',
     value: callControlSamples[name] as unknown as Json
   }]))
-  return {
-    post: {
-      operationId: `piopiy-${route.name}`,
-      summary: route.summary,
-      description: route.description,
-      tags: ['call-control'],
-      security: [{ tokenQuery: [] }, { tokenHeader: [] }, { basic: [] }, {}],
-      requestBody: {
-        required: true,
-        description: 'JSON. Also accepted: `application/*+json`, `text/plain` (any charset) and no content-type at all.',
-        content: { 'application/json': { schema: { allOf: [ref(route.schema), ref('HasCallId')] }, examples } }
-      },
-      responses: route.responses
-    }
-  }
+  const schema = { allOf: [ref(route.schema), ref('HasCallId')] }
+  return postOperation({ id: route.name, tag: 'call-control', summary: route.summary, description: route.description, schema, examples, responses: route.responses })
 }
 
 /** The PCMO action schemas by component name (`PcmoSpeak`, …), and the flow as a list of them. */

@@ -9,7 +9,7 @@ import { Ajv } from 'ajv'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { runNode } from '../packages/testing/test/helpers.js'
 import { buildOpenApi, FALLBACK_FLOW, OPENAPI_FILE, renderOpenApi, RESPONSE_STATUSES } from '../scripts/openapi.js'
 import { silentLogger } from '@piopiy-webhooks/core'
@@ -33,6 +33,17 @@ function deref (value: Json): Json {
   return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, deref(inner)]))
 }
 const ajv = new Ajv({ strict: true, allowUnionTypes: true })
+
+/** The answer's JSON body fits the documented response's schema, and so does each documented example (its error text the core's). */
+function checkBody (t: Test, name: string, response: WebhookResponse, documented: Json): void {
+  const media = documented.content['application/json']
+  const validate = ajv.compile(deref(media.schema))
+  t.ok(validate(JSON.parse(response.body)), `${name}: body ${response.body} fits the documented schema: ${ajv.errorsText(validate.errors)}`)
+  for (const example of media.example === undefined ? Object.values<Json>(media.examples).map(e => e.value) : [media.example]) {
+    t.ok(validate(example), `${name}: the documented example fits the schema`)
+    if (typeof example.error === 'string') t.equal(example.error, JSON.parse(response.body).error, `${name}: example error text`)
+  }
+}
 
 t.test('docs/openapi.json is what npm run openapi generates (run it after changing a schema)', async t => {
   t.equal(readFileSync(OPENAPI_FILE, 'utf8'), renderOpenApi())
@@ -133,13 +144,7 @@ t.test('each answer of the real receiver has the status, body schema and headers
   }
   for (const [name, response, documented] of cases) {
     t.equal(response.status, expected[name], `${name}: status`)
-    const media = documented.content['application/json']
-    const validate = ajv.compile(deref(media.schema))
-    t.ok(validate(JSON.parse(response.body)), `${name}: body ${response.body} fits the documented schema: ${ajv.errorsText(validate.errors)}`)
-    for (const example of media.example === undefined ? Object.values<Json>(media.examples).map(e => e.value) : [media.example]) {
-      t.ok(validate(example), `${name}: the documented example fits the schema`)
-      if (typeof example.error === 'string') t.equal(example.error, JSON.parse(response.body).error, `${name}: example error text`)
-    }
+    checkBody(t, name, response, documented)
     for (const [header, spec] of Object.entries<Json>(documented.headers ?? {})) {
       if (name === 'no token' && header === 'WWW-Authenticate') continue // documented as sent for basic only
       t.type(response.headers[header.toLowerCase()], 'string', `${name}: ${header} header is sent`)
@@ -213,13 +218,7 @@ t.test('each answer of the answer and action URLs has the status, body schema an
   cases.push(['unreadable', failed, 500, answers[500]])
   for (const [name, response, status, documented] of cases) {
     t.equal(response.status, status, `${name}: status`)
-    const media = documented.content['application/json']
-    const validate = ajv.compile(deref(media.schema))
-    t.ok(validate(JSON.parse(response.body)), `${name}: body ${response.body} fits the documented schema: ${ajv.errorsText(validate.errors)}`)
-    for (const example of media.example === undefined ? Object.values<Json>(media.examples).map(e => e.value) : [media.example]) {
-      t.ok(validate(example), `${name}: the documented example fits the schema`)
-      if (typeof example.error === 'string') t.equal(example.error, JSON.parse(response.body).error, `${name}: example error text`)
-    }
+    checkBody(t, name, response, documented)
   }
   t.same(JSON.parse(cases[1]![1].body), FALLBACK_FLOW, 'the fallback example is what the core answers')
   t.same(answers[200].content['application/json'].examples.fallback.value, FALLBACK_FLOW)
