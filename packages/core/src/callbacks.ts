@@ -4,6 +4,7 @@
  * becomes a PiopiyWebhookError CALLBACK_FAILED.
  */
 import { failure, type PiopiyWebhookError } from './errors.js'
+import { isThenable } from './hooks.js'
 import type { Notification } from './records.js'
 import type { CallbackContext, CallbackName, ReceiverOptions } from './types.js'
 
@@ -25,9 +26,6 @@ export function callbackTable (options: Pick<ReceiverOptions, CallbackName>): Ca
   const other = { event: given('onCallEvent', 'onNotification'), stream: given('onStreamEvent', 'onNotification'), unknown: given('onNotification') }
   return n => n.kind === 'cdr' ? cdr[n.direction][n.status] : other[n.kind]
 }
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
 
 /** Runs the callbacks in order; synchronous callbacks stay synchronous (no promise, no timer). */
 export function invoke (callbacks: readonly CallbackEntry[], record: Notification, ctx: CallbackContext): Promise<void> | undefined {

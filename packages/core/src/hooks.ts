@@ -5,7 +5,8 @@
  */
 import type { Logger } from './logger.js'
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+/** A promise, or anything with a `then` a user's callback may return. */
+export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
 
 /** Runs `call` (a hook named `name`) now; its promise, if any, settles on its own time. */
