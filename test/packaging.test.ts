@@ -107,6 +107,7 @@ await deliver('koa', async options => {
   return { url: await listening(server), close: () => new Promise(resolve => server.close(resolve)) }
 })
 results.redis = typeof RedisIdempotencyStore
+try { new RedisIdempotencyStore({}) } catch (err) { results.redisError = [err instanceof PiopiyWebhookError, err.code] }
 console.log(JSON.stringify(results))
 `
 const ESM = `import { once } from 'node:events'
@@ -117,6 +118,7 @@ import { piopiyPlugin } from '@piopiy-webhooks/fastify'
 import { piopiyMiddleware as expressMiddleware } from '@piopiy-webhooks/express'
 import { piopiyMiddleware as koaMiddleware } from '@piopiy-webhooks/koa'
 import { RedisIdempotencyStore } from '@piopiy-webhooks/redis'
+import { PiopiyWebhookError } from '@piopiy-webhooks/core'
 import { samples, send } from '@piopiy-webhooks/testing'
 ${APP}`
 const CJS = `const { once } = require('node:events')
@@ -127,6 +129,7 @@ const { piopiyPlugin } = require('@piopiy-webhooks/fastify')
 const { piopiyMiddleware: expressMiddleware } = require('@piopiy-webhooks/express')
 const { piopiyMiddleware: koaMiddleware } = require('@piopiy-webhooks/koa')
 const { RedisIdempotencyStore } = require('@piopiy-webhooks/redis')
+const { PiopiyWebhookError } = require('@piopiy-webhooks/core')
 const { samples, send } = require('@piopiy-webhooks/testing')
 ;(async () => {
 ${APP}
@@ -150,6 +153,8 @@ t.test('installed from the tarballs into a fresh app, the seed CDR goes through 
       t.same({ status, first, again, calls }, expected, `${program}: ${adapter} answers 200, dedupes the retry, runs the callback once`)
     }
     t.equal(results['redis'], 'function', `${program}: RedisIdempotencyStore loads`)
+    // the core is bundled per entry point: an error thrown by another package is still the main entry's class
+    t.same(results['redisError'], [true, 'INVALID_OPTIONS'], `${program}: RedisIdempotencyStore's option errors are the core's PiopiyWebhookError`)
   }
   const version = (publishable.find(p => p.manifest.name === '@piopiy-webhooks/testing') as { manifest: Manifest }).manifest.version
   t.equal(await run('npx', ['--no-install', 'piopiy-webhooks', '--version'], app), `${version}\n`, 'the CLI runs from its bin')

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { ClaimResult, IdempotencyStore } from '@piopiy-webhooks/core'
-import { invalidOptions } from '@piopiy-webhooks/core/internal'
+import { type ClaimResult, type IdempotencyStore, PiopiyWebhookError } from '@piopiy-webhooks/core'
 // types only: `redis` is loaded (import()) when the store is given a url, never when it is given a client
 import type { createClient } from 'redis'
 
@@ -48,8 +47,10 @@ export type RedisIdempotencyStoreOptions = CommonOptions & (
 interface Script { source: string, sha: string }
 const script = (source: string): Script => ({ source, sha: createHash('sha1').update(source).digest('hex') })
 
-const fail = (message: string, cause?: unknown): never =>
-  invalidOptions(`RedisIdempotencyStore: ${message}`, { from: '@piopiy-webhooks/redis', cause })
+/** Bad options: the core's public error class (from its main entry, so `instanceof` holds in apps), named after this package. */
+const fail = (message: string, cause?: unknown): never => {
+  throw new PiopiyWebhookError('INVALID_OPTIONS', `RedisIdempotencyStore: ${message}`, { from: '@piopiy-webhooks/redis', cause })
+}
 
 type OwnClient = ReturnType<typeof createClient>
 /** Ours, when we are given a URL: commands fail at once while Redis is unreachable (→ 503) instead of queueing. */
