@@ -10,11 +10,8 @@
  * Recognised by shape only (no import of Hono or `@hono/node-server`), and only when nothing can differ
  * from reading `request.body`: see {@link nodeRequestOf}.
  */
-import type { RequestHeaders } from '@piopiy-webhooks/core'
-
 /** The part of Node's `IncomingMessage` (HTTP/1) that is read here. */
 export interface NodeRequest extends AsyncIterable<Uint8Array | string> {
-  headers: RequestHeaders
   httpVersionMajor: number
   /** Some of the body was read already (by a 'data' listener, `read()` or an iterator). */
   readableDidRead: boolean
@@ -30,7 +27,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 function isNodeRequest (value: unknown): value is NodeRequest {
   return isObject(value) && value.httpVersionMajor === 1 && typeof value.readableDidRead === 'boolean' &&
-    isObject(value.headers) && typeof value.on === 'function' && typeof value.off === 'function' && typeof value.pause === 'function'
+    typeof value.on === 'function' && typeof value.off === 'function' && typeof value.pause === 'function'
 }
 
 function isHonoNodeContext (value: unknown): value is HonoNodeContext {
@@ -41,7 +38,7 @@ function isHonoNodeContext (value: unknown): value is HonoNodeContext {
  * The Node request to read `request` from, or `undefined` to read `request` as a web `Request`. Only when
  * the first argument after it is a Hono context on `@hono/node-server` whose own request *is* `request`
  * (not a clone, a rebuilt one from `cloneRawRequest`, or `hono/mount`'s rewritten one, whose bodies may
- * differ from Node's stream), and over HTTP/1 (HTTP/2 keeps the web path: its headers carry pseudo-headers).
+ * differ from Node's stream), and over HTTP/1 (HTTP/2 keeps the web path: Node's reader is proven over HTTP/1 only).
  */
 export function nodeRequestOf (request: Request, args: readonly unknown[]): NodeRequest | undefined {
   const context = args[0]
