@@ -141,10 +141,10 @@ const targets = {
   async 'hono-adapter' () {
     const { Hono } = await import('hono')
     const { createAdaptorServer } = await import('@hono/node-server')
-    const { piopiyHandler } = await import('@piopiy-webhooks/web')
+    const { piopiyHandler } = await ours('web')
     const handle = piopiyHandler({ onInboundAnswered })
     const app = new Hono()
-    app.use((c, next) => handle.matches(c.req.path) ? handle(c.req.raw) : next()) // as the README mounts it
+    app.use((c, next) => handle.matches(c.req.path) ? handle(c.req.raw, c) : next()) // as the README mounts it
     return createAdaptorServer({ fetch: app.fetch })
   }
 }

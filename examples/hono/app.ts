@@ -14,7 +14,8 @@ export function createApp (log: (line: string) => void = console.log, options: P
     ...options
   })
   const app = new Hono()
-  // the webhook path (with a trailing slash or a query string) to the handler, every other request on
+  // the webhook path (with a trailing slash or a query string) to the handler, every other request on;
+  // `c` after the request: getClientIp gets it, and on Node the body is read from Node's request (cheaper)
   app.use((c, next) => handle.matches(c.req.path) ? handle(c.req.raw, c) : next())
   app.get('/health', c => c.text('ok'))
   return app

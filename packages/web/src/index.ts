@@ -4,15 +4,16 @@
  *
  * For Next.js route handlers, Hono, Bun.serve, Deno.serve and anything else that speaks
  * `Request → Response`. The core reads the body within `bodyLimit`, when it needs it: the request's
- * stream, or (when `Content-Length` declares a body within `bodyLimit`) the bytes at once.
+ * stream, or on Hono on `@hono/node-server` (given `c`) Node's request stream behind it (node.ts).
  */
-import { consoleLogger, createReceiver, PiopiyWebhookError, type ReceiverOptions } from '@piopiy-webhooks/core'
+import { consoleLogger, createReceiver, PiopiyWebhookError, type ReceiverOptions, type WebhookRequest } from '@piopiy-webhooks/core'
+import { type NodeRequest, nodeRequestOf } from './node.js'
 
 /**
  * The receiver's options (see the configuration reference), plus the client address, which a
  * `Request` does not carry.
  */
-export interface PiopiyHandlerOptions<Args extends unknown[] = []> extends ReceiverOptions {
+export interface PiopiyHandlerOptions<Args extends unknown[] = unknown[]> extends ReceiverOptions {
   /**
    * Returns the address of the client that connected (what a socket would say), or `undefined`/`null`
    * when it is not known. It gets the request and whatever else was passed to the handler after it:
@@ -28,7 +29,7 @@ export interface PiopiyHandlerOptions<Args extends unknown[] = []> extends Recei
 }
 
 /** The handler: a `(request) => Promise<Response>` function, with the receiver's route on it. */
-export interface PiopiyHandler<Args extends unknown[] = []> {
+export interface PiopiyHandler<Args extends unknown[] = unknown[]> {
   (request: Request, ...args: Args): Promise<Response>
   /** The path the handler answers on (`options.path`). */
   readonly path: string
@@ -55,10 +56,20 @@ async function * streamed (request: Request): AsyncIterable<Uint8Array> {
  * What the core reads: the body's stream, chunk by chunk, so that the core's limits hold as for the other
  * adapters (`bodyLimit` stops reading, `bodyTimeoutMs` answers 408 with what arrived). Reading it whole
  * with `arrayBuffer()` was cheaper on @hono/node-server but gave `onInvalid` nothing for a body cut off by
- * the timeout (bench/findings.md).
+ * the timeout (bench/findings.md); given `c` there, Node's stream is read instead (node.ts).
  */
 function bodyOf (request: Request): AsyncIterable<Uint8Array> {
   return request.bodyUsed ? alreadyRead : streamed(request)
+}
+
+/** `request` as the core reads it: from Node's request behind it (`incoming`, see node.ts), or as a web `Request`. */
+function toWebhookRequest (request: Request, incoming: NodeRequest | undefined, ip: string | undefined): WebhookRequest {
+  // the headers as the `Request` has them, with or without Node's request behind it (Node's own object
+  // measured no cheaper, and would join repeated headers differently depending on how the handler is called)
+  const headers = Object.fromEntries(request.headers)
+  // read by Hono (`c.req.json()` reads Node's stream) or by anyone else from Node's stream: not again
+  const rawBody = incoming === undefined ? bodyOf(request) : request.bodyUsed || incoming.readableDidRead ? alreadyRead : incoming
+  return { method: request.method, path: pathOf(request.url), headers, rawBody, ip }
 }
 
 /** `http://host/webhook/cdr?token=…#x` → `/webhook/cdr?token=…` (the part the receiver routes on). */
@@ -87,9 +98,15 @@ function split<Args extends unknown[]> (options: PiopiyHandlerOptions<Args>): [P
  * ```ts
  * const handle = piopiyHandler({ auth: { token: process.env.PIOPIY_TOKEN }, onInboundAnswered: record => { … } })
  * export const POST = handle                        // Next.js: app/webhook/cdr/route.ts
+ * app.use((c, next) => handle.matches(c.req.path) ? handle(c.req.raw, c) : next())   // Hono
  * ```
+ *
+ * In Hono, pass the context after the request: `handle(c.req.raw, c)`. On `@hono/node-server` the body is
+ * then read from Node's request behind `c.req.raw` (as the Express adapter reads it), not through a web
+ * stream built over it: about a third of the CPU per request. Without `c`, and on every other runtime, the
+ * body is read from `request.body`, with the same answers.
  */
-export function piopiyHandler<Args extends unknown[] = []> (options: PiopiyHandlerOptions<Args> = {}): PiopiyHandler<Args> {
+export function piopiyHandler<Args extends unknown[] = unknown[]> (options: PiopiyHandlerOptions<Args> = {}): PiopiyHandler<Args> {
   const [getClientIp, receiverOptions] = split(options)
   const receiver = createReceiver(receiverOptions)
   const log = receiverOptions.logger ?? consoleLogger
@@ -103,14 +120,7 @@ export function piopiyHandler<Args extends unknown[] = []> (options: PiopiyHandl
     }
   }
   const handle = async (request: Request, ...args: Args): Promise<Response> => {
-    const headers = Object.fromEntries(request.headers)
-    const answer = await receiver.handle({
-      method: request.method,
-      path: pathOf(request.url),
-      headers,
-      rawBody: bodyOf(request),
-      ip: clientIp(request, args)
-    })
+    const answer = await receiver.handle(toWebhookRequest(request, nodeRequestOf(request, args), clientIp(request, args)))
     return new Response(answer.body, { status: answer.status, headers: answer.headers })
   }
   return Object.assign(handle, { path: receiver.path, matches: receiver.matches, close: receiver.close })
