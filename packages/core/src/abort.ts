@@ -3,6 +3,9 @@
  * (`handlerTimeoutMs`, `callControlTimeoutMs`) or when the receiver closes, so a callback can stop
  * its own work (pass it to `fetch`, a database driver, a timer). See docs/reliability.md.
  */
+import type { Logger } from './logger.js'
+import type { NotificationKind } from './records.js'
+import type { CallbackContext, RequestHeaders } from './types.js'
 
 /** Why a signal was aborted: the standard `TimeoutError` (as `AbortSignal.timeout()` gives) or `AbortError`. */
 export const timeoutReason = (message: string): DOMException => new DOMException(message, 'TimeoutError')
@@ -22,9 +25,19 @@ export class Aborts {
 
   /** Keeps `controller` until `running` settles, so that `close()` aborts it meanwhile. */
   track (controller: AbortController, running: Promise<unknown>): void {
-    this.#running.add(controller)
-    const done = (): void => { this.#running.delete(controller) }
+    this.hold(controller)
+    const done = (): void => { this.drop(controller) }
     running.then(done, done)
+  }
+
+  /** Keeps `controller` until `drop`: its callbacks run (`close()` aborts it meanwhile). */
+  hold (controller: AbortController): void {
+    this.#running.add(controller)
+  }
+
+  /** Its callbacks settled, or their time is up (it is aborted already: `close()` would change nothing). */
+  drop (controller: AbortController): void {
+    this.#running.delete(controller)
   }
 
   /** Aborts every callback running now, and those of any request handled after. */
@@ -33,5 +46,40 @@ export class Aborts {
     const reason = new DOMException(CLOSED_MESSAGE, 'AbortError')
     for (const controller of this.#running) controller.abort(reason)
     this.#running.clear()
+  }
+}
+
+/**
+ * A notification callback's `ctx`: own data properties, except `signal`, read from the controller when first
+ * asked for. On Node 20 an AbortSignal costs microseconds to make (most of a request's CPU), and few callbacks
+ * read it; its controller is cheap and is aborted all the same, so a signal read late is aborted already.
+ */
+export class DeliveryContext implements CallbackContext {
+  key: string
+  kind: NotificationKind
+  receivedAt: Date
+  headers: RequestHeaders
+  ip: string | undefined
+  log: Logger
+  readonly #controller: AbortController
+
+  constructor (key: string, kind: NotificationKind, receivedAt: number, headers: RequestHeaders, ip: string | undefined, log: Logger, controller: AbortController) {
+    this.key = key
+    this.kind = kind
+    this.receivedAt = new Date(receivedAt)
+    this.headers = headers
+    this.ip = ip
+    this.log = log
+    this.#controller = controller
+  }
+
+  /** The controller of `ctx.signal`, for the delivery (not a property of the context: callbacks see only `signal`). */
+  static controllerOf (ctx: DeliveryContext): AbortController { return ctx.#controller }
+
+  get signal (): AbortSignal { return this.#controller.signal }
+
+  /** Replaced by a callback: an own property from then on, as on a plain object. */
+  set signal (value: AbortSignal) {
+    Object.defineProperty(this, 'signal', { value, writable: true, enumerable: true, configurable: true })
   }
 }

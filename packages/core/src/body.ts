@@ -145,25 +145,41 @@ const UNREAD_TOO_LARGE: RequestBody = Object.freeze({ input: undefined, text: ''
 
 /**
  * Reads the body of `req` within `limit` bytes and `timeoutMs`: the raw bytes, or what a framework parser left.
- * A declared `content-length` over `limit` is not read at all (the answer is 413 at once).
+ * A declared `content-length` over `limit` is not read at all (the answer is 413 at once). Bytes already in
+ * memory without a `Content-Encoding` (every adapter's common case) are read and decoded without a promise.
  */
-export async function requestBody (req: WebhookRequest, limit: number, timeouts: Deadlines): Promise<RequestBody> {
+export function requestBody (req: WebhookRequest, limit: number, timeouts: Deadlines): RequestBody | Promise<RequestBody> {
   if (req.tooLarge === true) return UNREAD_TOO_LARGE
   const parsed = req.parsedBody
   const contentLength = joinedHeader(req.headers, 'content-length')
-  if (parsed === undefined) {
-    if (Number(contentLength) > limit) return UNREAD_TOO_LARGE
-    const read = readBody(req.rawBody, limit, timeouts.delayMs, timeouts)
-    const { bytes, tooLarge, timedOut = false } = read instanceof Promise ? await read : read
-    const decoding = tooLarge || timedOut ? undefined : decodeBody(bytes, req.headers, limit)
-    const decoded = decoding instanceof Promise ? await decoding : decoding
-    if (decoded?.ok === true) return { input: decoded.text, text: decoded.text, tooLarge, timedOut } // decoded once: for onInvalid and the parser
-    const text = bytes.toString('utf8') // not decodable as declared: shown as UTF-8
-    return decoded === undefined ? { input: text, text, tooLarge, timedOut } : { input: text, text, tooLarge, timedOut, refused: decoded }
-  }
+  if (parsed !== undefined) return parsedBody(parsed, contentLength, limit)
+  if (Number(contentLength) > limit) return UNREAD_TOO_LARGE
+  const read = readBody(req.rawBody, limit, timeouts.delayMs, timeouts)
+  return read instanceof Promise ? read.then(body => decoded(body, req, limit)) : decoded(read, req, limit)
+}
+
+/** The body's text, decoded as declared (`refused` when it cannot be); a body cut off is not decoded. */
+function decoded ({ bytes, tooLarge, timedOut }: Body, req: WebhookRequest, limit: number): RequestBody | Promise<RequestBody> {
+  if (tooLarge || timedOut === true) return asUtf8(bytes, tooLarge, timedOut === true, undefined)
+  const decoding = decodeBody(bytes, req.headers, limit)
+  if (decoding instanceof Promise) return decoding.then(result => decodedAs(result, bytes))
+  return decodedAs(decoding, bytes)
+}
+
+/** Decoded once: for onInvalid and the parser. */
+const decodedAs = (result: Decoded, bytes: Buffer): RequestBody =>
+  result.ok ? { input: result.text, text: result.text, tooLarge: false, timedOut: false } : asUtf8(bytes, false, false, result)
+
+/** Not decodable as declared (or not decoded at all): shown as UTF-8. */
+function asUtf8 (bytes: Buffer, tooLarge: boolean, timedOut: boolean, refused: Extract<Decoded, { ok: false }> | undefined): RequestBody {
+  const text = bytes.toString('utf8')
+  return refused === undefined ? { input: text, text, tooLarge, timedOut } : { input: text, text, tooLarge, timedOut, refused }
+}
+
+/** A body a framework parser read: its content-length, or (chunked) the size of its text, against `limit`. */
+function parsedBody (parsed: unknown, contentLength: string | undefined, limit: number): RequestBody {
   let full: string | undefined
   const fullText = (): string => (full ??= textOf(parsed))
-  // a body a framework parser read: its content-length, or (chunked) the size of its text
   const tooLarge = contentLength === undefined ? Buffer.byteLength(fullText()) > limit : Number(contentLength) > limit
   return { input: parsed, tooLarge, timedOut: false, get text () { return tooLarge ? fullText().slice(0, limit) : fullText() } }
 }

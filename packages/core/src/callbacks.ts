@@ -27,8 +27,17 @@ export function callbackTable (options: Pick<ReceiverOptions, CallbackName>): Ca
   return n => n.kind === 'cdr' ? cdr[n.direction][n.status] : other[n.kind]
 }
 
-/** Runs the callbacks in order; synchronous callbacks stay synchronous (no promise, no timer). */
-export function invoke (callbacks: readonly CallbackEntry[], record: Notification, ctx: CallbackContext): Promise<void> | undefined {
+/**
+ * Callbacks still running: `promise` settles when the last has (it rejects with what the callback threw);
+ * `name` is the callback awaited now, for the error's message (`callbackFailed`).
+ */
+export interface Running { promise: Promise<unknown>, name: CallbackName }
+
+/**
+ * Runs the callbacks in order; synchronous callbacks stay synchronous (no promise, no timer). A synchronous
+ * throw is thrown as CALLBACK_FAILED; the first promise returned makes the rest wait for it.
+ */
+export function invoke (callbacks: readonly CallbackEntry[], record: Notification, ctx: CallbackContext): Running | undefined {
   for (let i = 0; i < callbacks.length; i++) {
     const [name, fn] = callbacks[i] as CallbackEntry
     let result: unknown
@@ -37,26 +46,26 @@ export function invoke (callbacks: readonly CallbackEntry[], record: Notificatio
     } catch (err) {
       throw callbackFailed(name, err)
     }
-    if (isThenable(result)) return finishAsync(result, name, callbacks.slice(i + 1), record, ctx)
+    if (!isThenable(result)) continue
+    // the last callback's own promise is waited for as it is (Promise.resolve returns a native promise unchanged)
+    const running: Running = { promise: Promise.resolve(result), name }
+    if (i < callbacks.length - 1) running.promise = finishAsync(running, callbacks, i + 1, record, ctx)
+    return running
   }
   return undefined
 }
 
-async function finishAsync (first: PromiseLike<unknown>, firstName: CallbackName, rest: readonly CallbackEntry[], record: Notification, ctx: CallbackContext): Promise<void> {
-  let name = firstName
-  try {
-    await first
-    for (const [restName, fn] of rest) {
-      name = restName
-      await fn(record as never, ctx)
-    }
-  } catch (err) {
-    throw callbackFailed(name, err)
+async function finishAsync (running: Running, callbacks: readonly CallbackEntry[], from: number, record: Notification, ctx: CallbackContext): Promise<void> {
+  await running.promise
+  for (let i = from; i < callbacks.length; i++) {
+    const [name, fn] = callbacks[i] as CallbackEntry
+    running.name = name
+    await fn(record as never, ctx)
   }
 }
 
 /** A callback's throw or rejection, named after the callback. */
-const callbackFailed = (name: CallbackName, err: unknown): PiopiyWebhookError =>
+export const callbackFailed = (name: CallbackName, err: unknown): PiopiyWebhookError =>
   failure('CALLBACK_FAILED', 500, `${name} threw: ${(err as Error)?.message ?? String(err)}`, err)
 
 export const TIMED_OUT = Symbol('timed out')

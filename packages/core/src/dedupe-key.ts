@@ -10,14 +10,24 @@
  */
 import type { Notification } from './records.js'
 
-const SPECIAL = /[%:]/
 const escapeChar = (c: string): string => c === '%' ? '%25' : '%3A'
+
+/** The last app id written, and its text: a receiver sees one or a few app ids, and `String(n)` allocates each time. */
+let lastAppId = Number.NaN
+let lastAppIdText = ''
 
 /** A field written so that it cannot contain a separator, nor be read as another field or as "missing". */
 export function keyField (value: string | number | undefined): string {
   if (value === undefined) return '-'
-  if (typeof value === 'number') return String(value)
-  if (SPECIAL.test(value)) return value.replace(/[%:]/g, escapeChar)
+  if (typeof value === 'number') {
+    if (value !== lastAppId) {
+      lastAppId = value
+      lastAppIdText = String(value)
+    }
+    return lastAppIdText
+  }
+  // two indexOf scans cost less than a regular expression test on these short fields
+  if (value.includes('%') || value.includes(':')) return value.replace(/[%:]/g, escapeChar)
   return value === '-' ? '%2D' : value
 }
 

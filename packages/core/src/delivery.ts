@@ -4,15 +4,17 @@
  * receiver turns the outcome into an answer (answers.ts). Every call to an asynchronous store is bounded by
  * `handlerTimeoutMs` too: a store that never answers costs a 503, never a hung request.
  */
-import { type Aborts, timeoutReason } from './abort.js'
-import { type CallbackTable, invoke } from './callbacks.js'
+import { type Aborts, DeliveryContext, timeoutReason } from './abort.js'
+import { answerOf, FAILED } from './answers.js'
+import { callbackFailed, type CallbackTable, invoke, type Running } from './callbacks.js'
 import { failure, PiopiyWebhookError } from './errors.js'
 import { callHook } from './hooks.js'
 import { claimNow, type ClaimResult, completeNow, type IdempotencyStore, type MemoryIdempotencyStore, synchronous } from './idempotency.js'
 import { Deadlines } from './deadlines.js'
 import { holdLease, nothing, ownerTokens, renewEvery } from './lease.js'
 import type { Notification } from './records.js'
-import type { CallbackContext, ReceiverOptions } from './types.js'
+import type { Logger } from './logger.js'
+import type { CallbackContext, ReceiverOptions, RequestHeaders, WebhookResponse } from './types.js'
 
 /**
  * How a delivery ended: `processed` (callbacks resolved), `duplicate` (already processed), `busy` (in
@@ -34,16 +36,24 @@ export interface DeliveryOptions {
 /** A claim this process holds: its store, its owner token, and the renewal of its lease to stop (once the callbacks wait). */
 interface Claim { store: IdempotencyStore, owner: string, stopLease: () => void }
 
+/** The answer to a delivery: now, or once the callbacks (or the store) have settled. Its promise never rejects. */
+export type Answer = WebhookResponse | Promise<WebhookResponse>
+
+/** A request's part in its delivery: its key, when it arrived (ms), its headers, the client's address and the log. */
+export interface Arrival { key: string, receivedAt: number, headers: RequestHeaders, ip: string | undefined, log: Logger }
+
 /** A store call that did not settle within `handlerTimeoutMs`. */
 const LATE = Symbol('late')
 
 const storeSilent = (op: string, ms: number, key: string): PiopiyWebhookError =>
   failure('STORE_FAILED', 503, `idempotency store did not answer ${op} within handlerTimeoutMs (${ms} ms) for ${key}`)
 
+
 /**
- * Runs as far as it can without waiting: with the memory store (`claim` and `complete` without a promise) and
- * synchronous callbacks, a delivery makes no promise and no timer at all; an asynchronous callback costs one
- * promise, and a place in the timeout queue (one timer for all, deadlines.ts) instead of a timer of its own.
+ * Runs as far as it can without waiting: with the memory store (`claim` and `complete` without a promise), a
+ * duplicate is answered at once, without a context or a promise; synchronous callbacks make no promise and no
+ * timer; an asynchronous callback costs one promise (the answer's), settled by the callbacks or by the
+ * timeout queue (one timer for all, deadlines.ts).
  */
 export class Delivery {
   readonly #store: IdempotencyStore | undefined
@@ -59,8 +69,8 @@ export class Delivery {
   /** An in-flight claim is a lease, renewed while its callbacks run: if this process dies, another copy may run after it. */
   readonly #leaseMs: number
   readonly #nextOwner = ownerTokens()
-  /** Outcomes of copies being processed here and waiting for a callback, so that a concurrent duplicate waits and ends the same. */
-  readonly #inFlight = new Map<string, Promise<Outcome>>()
+  /** Answers of copies being processed here and waiting for a callback, so that a concurrent duplicate waits and ends the same. */
+  readonly #inFlight = new Map<string, Promise<WebhookResponse>>()
 
   constructor ({ store, handlerTimeoutMs, leaseMs, callbacksFor, onError, aborts }: DeliveryOptions) {
     this.#aborts = aborts
@@ -76,44 +86,45 @@ export class Delivery {
 
   /**
    * Delivers `n` once per key: a copy already processed, or in flight here, does not run the callbacks again.
-   * `controller` is the one whose signal is `ctx.signal`: aborted at `handlerTimeoutMs`, or by `close()`.
+   * `ctx.signal` is aborted at `handlerTimeoutMs`, or by `close()`.
    */
-  deliver (n: Notification, ctx: CallbackContext, controller: AbortController): Outcome | Promise<Outcome> {
-    if (n.kind === 'unknown') ctx.log.info({ cmiuuid: n.cmiuuid, status: n.status }, 'piopiy-webhooks: notification of unknown kind, acknowledged')
+  deliver (n: Notification, arrival: Arrival): Answer {
+    const { key, log } = arrival
+    if (n.kind === 'unknown') log.info({ cmiuuid: n.cmiuuid, status: n.status }, 'piopiy-webhooks: notification of unknown kind, acknowledged')
     const store = this.#store
-    if (store === undefined) return this.#run(n, ctx, controller, undefined)
-    const waiting = this.#inFlight.get(ctx.key)
+    if (store === undefined) return this.#run(n, this.#context(n, arrival), undefined)
+    const waiting = this.#inFlight.get(key)
     if (waiting !== undefined) return waiting
-    if (this.#sync === undefined) return this.#claimAndRun(store, n, ctx, controller)
+    const sync = this.#sync
+    if (sync === undefined) return this.#claimAndRun(store, n, this.#context(n, arrival)).then(undefined, (err: unknown) => failed(log, err))
     const owner = this.#nextOwner()
-    const claim = this.#sync[claimNow](ctx.key, this.#leaseMs, owner)
-    // in flight here is in #inFlight (above): 'in-flight' is another process's, or a claim this store kept past a crash
-    return claim === 'claimed' ? this.#track(this.#run(n, ctx, controller, { store, owner, stopLease: nothing }), ctx.key) : claim === 'done' ? 'duplicate' : 'busy'
+    // a claim in this process's memory lapses only if this process dies, and the store with it: held until it is
+    // settled, as renewing it every third of leaseMs while the callbacks run would hold it (without the timer)
+    const claim = sync[claimNow](key, Number.POSITIVE_INFINITY, owner)
+    // in flight here is in #inFlight (above): 'in-flight' is another receiver's that shares the store
+    if (claim === 'claimed') return this.#run(n, this.#context(n, arrival), { store, owner, stopLease: nothing })
+    return answerOf(claim === 'done' ? 'duplicate' : 'busy')
   }
 
-  /** The outcome; one still waiting for a callback is kept in #inFlight until it ends. */
-  #track (outcome: Outcome | Promise<Outcome>, key: string): Outcome | Promise<Outcome> {
-    if (!(outcome instanceof Promise)) return outcome
-    this.#inFlight.set(key, outcome)
-    const forget = (): void => { this.#inFlight.delete(key) }
-    outcome.then(forget, forget)
-    return outcome
+  /** The callbacks' context, with a controller of its own (made when a notification is to be run or reported). */
+  #context (n: Notification, { key, receivedAt, headers, ip, log }: Arrival): DeliveryContext {
+    return new DeliveryContext(key, n.kind, receivedAt, headers, ip, log, this.#aborts.open())
   }
 
-  async #claimAndRun (store: IdempotencyStore, n: Notification, ctx: CallbackContext, controller: AbortController): Promise<Outcome> {
+  async #claimAndRun (store: IdempotencyStore, n: Notification, ctx: DeliveryContext): Promise<WebhookResponse> {
     let claim
     const owner = this.#nextOwner()
     try {
       const claiming = store.claim(ctx.key, this.#leaseMs, owner)
       claim = await this.#bounded(claiming)
-      if (claim === LATE) return this.#report(this.#claimedLate(store, claiming, owner, ctx), ctx)
+      if (claim === LATE) return answerOf(this.#report(this.#claimedLate(store, claiming, owner, ctx), ctx))
     } catch (err) {
-      return this.#report(failure('STORE_FAILED', 503, `idempotency store failed to claim ${ctx.key}`, err), ctx)
+      return answerOf(this.#report(failure('STORE_FAILED', 503, `idempotency store failed to claim ${ctx.key}`, err), ctx))
     }
-    if (claim === 'done') return 'duplicate'
+    if (claim === 'done') return answerOf('duplicate')
     // in flight here: wait for it and end the same; in flight in another process: ask for a retry later
-    if (claim === 'in-flight') return await (this.#inFlight.get(ctx.key) ?? 'busy')
-    return await this.#track(this.#run(n, ctx, controller, { store, owner, stopLease: nothing }), ctx.key)
+    if (claim === 'in-flight') return await (this.#inFlight.get(ctx.key) ?? answerOf('busy'))
+    return await this.#run(n, ctx, { store, owner, stopLease: nothing })
   }
 
   /** How a store call settled within `handlerTimeoutMs` (on the timeout queue): its value, or LATE; a rejection is thrown. */
@@ -136,41 +147,60 @@ export class Delivery {
   }
 
   /** Runs the callbacks and settles the claim `claimedIn` holds (none when dedupe is off); without a promise when they are synchronous. */
-  #run (n: Notification, ctx: CallbackContext, controller: AbortController, claimedIn: Claim | undefined): Outcome | Promise<Outcome> {
-    let running: Promise<void> | undefined
+  #run (n: Notification, ctx: DeliveryContext, claimedIn: Claim | undefined): Answer {
+    let running: Running | undefined
     try {
       running = invoke(this.#callbacksFor(n), n, ctx)
     } catch (err) {
-      return this.#failed(err as PiopiyWebhookError, ctx, claimedIn)
+      return this.#answer(this.#failed(err as PiopiyWebhookError, ctx, claimedIn), ctx, claimedIn)
     }
-    if (running === undefined) return this.#processed(ctx, claimedIn)
-    if (claimedIn !== undefined) claimedIn.stopLease = holdLease(claimedIn.store, ctx.key, claimedIn.owner, this.#leaseMs, ctx.log, this.#renewals)
-    this.#aborts.track(controller, running)
-    return this.#waitFor(running, ctx, controller, claimedIn)
+    if (running === undefined) return this.#answer(this.#processed(ctx, claimedIn), ctx, claimedIn)
+    if (claimedIn !== undefined && this.#sync === undefined) claimedIn.stopLease = holdLease(claimedIn.store, ctx.key, claimedIn.owner, this.#leaseMs, ctx.log, this.#renewals)
+    const answer = this.#waitFor(running, ctx, claimedIn)
+    if (claimedIn !== undefined) this.#inFlight.set(ctx.key, answer)
+    return answer
   }
 
-  /** The callbacks' end, or `handlerTimeoutMs` (which aborts `ctx.signal`), whichever comes first. */
-  #waitFor (running: Promise<void>, ctx: CallbackContext, controller: AbortController, claimedIn: Claim | undefined): Promise<Outcome> {
+  /** The callbacks' end, or `handlerTimeoutMs` (which aborts `ctx.signal`), whichever comes first: the one promise of the delivery. */
+  #waitFor (running: Running, ctx: DeliveryContext, claimedIn: Claim | undefined): Promise<WebhookResponse> {
+    const controller = DeliveryContext.controllerOf(ctx)
+    this.#aborts.hold(controller)
     return new Promise(resolve => {
       const deadline = this.#timeouts.add(() => {
+        this.#aborts.drop(controller)
         controller.abort(timeoutReason(`handlerTimeoutMs (${this.#timeoutMs} ms) passed`))
-        resolve(this.#timedOut(running, ctx, claimedIn))
+        resolve(this.#answer(this.#timedOut(running, ctx, claimedIn), ctx, claimedIn))
       })
-      running.then(() => {
-        if (this.#timeouts.cancel(deadline)) resolve(this.#processed(ctx, claimedIn))
+      running.promise.then(() => {
+        if (!this.#timeouts.cancel(deadline)) return
+        this.#aborts.drop(controller)
+        resolve(this.#answer(this.#processed(ctx, claimedIn), ctx, claimedIn))
       }, (err: unknown) => {
-        if (this.#timeouts.cancel(deadline)) resolve(this.#failed(err as PiopiyWebhookError, ctx, claimedIn))
+        if (!this.#timeouts.cancel(deadline)) return
+        this.#aborts.drop(controller)
+        resolve(this.#answer(this.#failed(callbackFailed(running.name, err), ctx, claimedIn), ctx, claimedIn))
       })
     })
+  }
+
+  /** The answer to `outcome`, once it is known; then a copy that comes later no longer waits for this one. */
+  #answer (outcome: Outcome | Promise<Outcome>, ctx: DeliveryContext, claimedIn: Claim | undefined): Answer {
+    if (outcome instanceof Promise) {
+      return outcome.then(settled => this.#answer(settled, ctx, claimedIn), (err: unknown) => {
+        if (claimedIn !== undefined) this.#inFlight.delete(ctx.key)
+        return failed(ctx.log, err)
+      })
+    }
+    if (claimedIn !== undefined) this.#inFlight.delete(ctx.key)
+    return answerOf(outcome)
   }
 
   /** The callbacks resolved: the claim completed, and `processed`. */
   #processed (ctx: CallbackContext, claimedIn: Claim | undefined): Outcome | Promise<Outcome> {
     const sync = this.#sync
     if (claimedIn === undefined) return 'processed'
-    // every claim is in #store: with a synchronous one, complete it now (a map update, which does not fail)
+    // every claim is in #store: with a synchronous one (no lease renewed), complete it now (a map update, which does not fail)
     if (sync === undefined) return this.#settle(ctx, claimedIn, true).then(() => 'processed')
-    claimedIn.stopLease()
     sync[completeNow](ctx.key, claimedIn.owner)
     return 'processed'
   }
@@ -183,8 +213,8 @@ export class Delivery {
   }
 
   /** Keeps the claim until the callbacks settle, then completes it or gives it back for the next retry. */
-  #timedOut (running: Promise<void>, ctx: CallbackContext, claimedIn: Claim | undefined): Outcome {
-    running.then(async () => { await this.#settle(ctx, claimedIn, true) }, async (err: unknown) => { await this.#failed(err as PiopiyWebhookError, ctx, claimedIn) })
+  #timedOut (running: Running, ctx: CallbackContext, claimedIn: Claim | undefined): Outcome {
+    running.promise.then(async () => { await this.#settle(ctx, claimedIn, true) }, async (err: unknown) => { await this.#failed(callbackFailed(running.name, err), ctx, claimedIn) })
     return this.#report(failure('CALLBACK_TIMEOUT', 503, `callbacks still running after handlerTimeoutMs (${this.#timeoutMs} ms) for ${ctx.key}`), ctx)
   }
 
@@ -214,4 +244,12 @@ export class Delivery {
     else callHook(ctx.log, 'onError', () => onError(err, ctx))
     return err
   }
+}
+
+/** A delivery that failed where nothing should (a logger that throws, a bug): logged (if the log can), and answered 500. */
+function failed (log: Logger, err: unknown): WebhookResponse {
+  try {
+    log.error({ err }, 'piopiy-webhooks: request failed')
+  } catch {}
+  return FAILED
 }

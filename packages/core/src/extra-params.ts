@@ -89,7 +89,7 @@ class LooseReader {
       if (sep !== COLON && sep !== EQUALS) this.fail()
       this.pos++
       const value = this.value(depth, sep === EQUALS)
-      if (!isForbidden(key)) out[key] = value
+      if (!isForbidden(key)) out[knownKey(key)] = value
       const next = this.peek()
       this.pos++
       if (next === CLOSE) return out
@@ -157,6 +157,20 @@ class LooseReader {
     if (word === '') this.fail()
     return bareValue(word)
   }
+}
+
+/**
+ * Keys seen lately, by length and first character: a sender's `extra_params` keep the same few keys, and a key
+ * already used as a property name is stored without V8 looking it up again in its table of names.
+ */
+const KEYS: string[] = new Array<string>(64).fill('')
+
+function knownKey (key: string): string {
+  const slot = (key.length * 31 + key.charCodeAt(0)) & 63
+  const known = KEYS[slot] as string
+  if (known === key) return known
+  KEYS[slot] = key
+  return key
 }
 
 /** A bare word keeps the type it shows: numbers (that round-trip exactly), booleans, null; else a string. */

@@ -7,11 +7,11 @@
 import { Aborts } from './abort.js'
 import { answerOf, FAILED, METHOD_NOT_ALLOWED, NOT_FOUND, rejection } from './answers.js'
 import { type Authenticator, createAuthenticator } from './auth.js'
-import { requestBody } from './body.js'
+import { type RequestBody, requestBody } from './body.js'
 import { callbackTable } from './callbacks.js'
 import { type CallControl, createCallControl } from './call-control.js'
 import { Deadlines } from './deadlines.js'
-import { Delivery } from './delivery.js'
+import { type Answer, Delivery } from './delivery.js'
 import { acceptsContentType, joinedHeader } from './headers.js'
 import { callHook } from './hooks.js'
 import type { Logger } from './logger.js'
@@ -50,14 +50,15 @@ export function createReceiver (options: ReceiverOptions = {}): Receiver {
     paths: [opts.path, ...callControl.paths],
     matches: candidate => routeOf(setup, candidate) !== undefined,
     close: () => { aborts.close() },
-    async handle (req) {
+    // one promise per request: the answer's, made at the end (or the delivery's, when a callback is awaited)
+    handle (req) {
+      let answer: Answer
       try {
-        return await handle(setup, req)
+        answer = handle(setup, req)
       } catch (err) {
-        // reading the body failed (client aborted) or a bug: answer without leaking anything
-        ;(req.log ?? opts.logger).error({ err }, 'piopiy-webhooks: request failed')
-        return FAILED
+        answer = failed(setup, req, err)
       }
+      return answer instanceof Promise ? answer : Promise.resolve(answer)
     }
   }
 }
@@ -69,44 +70,77 @@ function routeOf ({ opts: { path }, callControl }: Setup, candidate: string): st
   return pathname === path || pathname === `${path}/` ? path : callControl.routeOf(pathname)
 }
 
-/** One request, in the order of the contract (design.md, "HTTP contract"). */
-async function handle (setup: Setup, req: WebhookRequest): Promise<WebhookResponse> {
-  const { opts, auth, delivery } = setup
-  const receivedAt = new Date()
+/** Reading the body failed (the client aborted) or a bug: answered without leaking anything. */
+function failed ({ opts }: Setup, req: WebhookRequest, err: unknown): WebhookResponse {
+  ;(req.log ?? opts.logger).error({ err }, 'piopiy-webhooks: request failed')
+  return FAILED
+}
+
+/**
+ * One request, in the order of the contract (design.md, "HTTP contract"), without waiting until something
+ * has to: a body in memory is read and decoded at once, a duplicate is answered at once. A promise it returns
+ * never rejects.
+ */
+function handle (setup: Setup, req: WebhookRequest): Answer {
+  const receivedAt = Date.now()
   const route = routeOf(setup, req.path)
   if (route === undefined) return NOT_FOUND
   if (req.method !== 'POST' && req.method.toUpperCase() !== 'POST') return METHOD_NOT_ALLOWED
-  const { headers } = req
-  const log = req.log ?? opts.logger
-  const ip = auth.clientIp(req.ip, headers)
-  const body = await requestBody(req, opts.bodyLimit, setup.bodyTimeouts)
-  // a body left (partly) unread: the connection is closed after the answer, so a keep-alive client never hangs
-  const close = body.tooLarge || body.timedOut ? CLOSE : undefined
-  const reject = async (status: number, reasons: string[], extraHeaders?: Record<string, string>): Promise<WebhookResponse> => {
-    tellInvalid(opts, log, { rawBody: body.text, reasons, status, headers, ip })
-    return rejection(status, reasons, { ...extraHeaders, ...close })
-  }
+  const ip = setup.auth.clientIp(req.ip, req.headers)
+  const body = requestBody(req, setup.opts.bodyLimit, setup.bodyTimeouts)
+  if (!(body instanceof Promise)) return checked(setup, { req, route, ip, receivedAt, body })
+  return body.then(read => checked(setup, { req, route, ip, receivedAt, body: read })).then(undefined, (err: unknown) => failed(setup, req, err))
+}
 
+/** A request whose body has been read. */
+interface Received { req: WebhookRequest, route: string, ip: string | undefined, receivedAt: number, body: RequestBody }
+
+/** Auth, content-type, size, then the notification (parsed, app allowed, delivered) or a call-control request. */
+function checked (setup: Setup, received: Received): Answer {
+  const { opts, auth } = setup
+  const { req, route, ip, body } = received
+  const { headers } = req
   const q = req.path.indexOf('?')
   const denied = auth.check(headers, q < 0 ? '' : req.path.slice(q + 1), ip)
-  if (denied !== undefined) return await reject(denied.status, [denied.reason], denied.headers)
+  if (denied !== undefined) return reject(setup, received, denied.status, [denied.reason], denied.headers)
   const contentType = joinedHeader(headers, 'content-type')
-  if (!acceptsContentType(contentType)) return await reject(415, [`content-type: '${String(contentType)}' is not accepted (send application/json)`])
-  if (body.timedOut) return await reject(408, [`body: not received within bodyTimeoutMs (${opts.bodyTimeoutMs} ms)`])
+  if (!acceptsContentType(contentType)) return reject(setup, received, 415, [`content-type: '${String(contentType)}' is not accepted (send application/json)`])
+  if (body.timedOut) return reject(setup, received, 408, [`body: not received within bodyTimeoutMs (${opts.bodyTimeoutMs} ms)`])
   if (body.tooLarge) {
-    return await reject(413, [req.tooLarge === true ? 'body: larger than the body parser\'s limit' : `body: larger than bodyLimit (${opts.bodyLimit} bytes)`])
+    return reject(setup, received, 413, [req.tooLarge === true ? 'body: larger than the body parser\'s limit' : `body: larger than bodyLimit (${opts.bodyLimit} bytes)`])
   }
-  if (body.refused !== undefined) return await reject(body.refused.status, [body.refused.reason])
-  if (route !== opts.path) {
-    return await setup.callControl.handle(route, { input: body.input, reject, allowsApp: auth.allowsApp, onError: opts.onError, headers, ip, log, receivedAt, controller: setup.aborts.open() })
-  }
+  if (body.refused !== undefined) return reject(setup, received, body.refused.status, [body.refused.reason])
+  if (route !== opts.path) return callControl(setup, received)
   const result = parseNotification(body.input as object | string | undefined)
-  if (!result.ok) return await reject(400, result.reasons)
+  if (!result.ok) return reject(setup, received, 400, result.reasons)
   const n = result.notification
-  if (!auth.allowsApp(n.appId)) return await reject(403, [`appid: ${String(n.appId)} is not in auth.appIds`])
-  const controller = setup.aborts.open()
-  const outcome = delivery.deliver(n, { key: dedupeKey(n), kind: n.kind, receivedAt, headers, ip, log, signal: controller.signal }, controller)
-  return answerOf(outcome instanceof Promise ? await outcome : outcome)
+  if (!auth.allowsApp(n.appId)) return reject(setup, received, 403, [`appid: ${String(n.appId)} is not in auth.appIds`])
+  return setup.delivery.deliver(n, { key: dedupeKey(n), receivedAt: received.receivedAt, headers, ip, log: req.log ?? opts.logger })
+}
+
+/** A rejection: `onInvalid` told (with the body as text), then the 4xx; a body left (partly) unread closes the connection. */
+function reject ({ opts }: Setup, { req, ip, body }: Received, status: number, reasons: string[], extraHeaders?: Record<string, string>): WebhookResponse {
+  tellInvalid(opts, req.log ?? opts.logger, { rawBody: body.text, reasons, status, headers: req.headers, ip })
+  // a keep-alive client never hangs on a body it is still sending
+  return rejection(status, reasons, body.tooLarge || body.timedOut ? { ...extraHeaders, ...CLOSE } : { ...extraHeaders })
+}
+
+/** A request to a call-control path (call-control.ts), once the checks every route shares have passed. */
+function callControl (setup: Setup, received: Received): Promise<WebhookResponse> {
+  const { opts, auth } = setup
+  const { req, route, ip, body } = received
+  const request = {
+    input: body.input,
+    reject: async (status: number, reasons: string[]) => reject(setup, received, status, reasons),
+    allowsApp: auth.allowsApp,
+    onError: opts.onError,
+    headers: req.headers,
+    ip,
+    log: req.log ?? opts.logger,
+    receivedAt: new Date(received.receivedAt),
+    controller: setup.aborts.open()
+  }
+  return setup.callControl.handle(route, request).then(undefined, (err: unknown) => failed(setup, req, err))
 }
 
 /** `onInvalid` (called, not waited for: see hooks.ts), or by default a warning. */

@@ -102,3 +102,18 @@ t.test('an unknown kind is logged at info', async t => {
   t.equal((await post(receiver, events.unknown, { path: '/webhook/cdr?token=t' })).status, 200)
   t.same(logger.lines, [{ level: 'info', obj: { cmiuuid: 'dtmf-1', status: undefined }, msg: 'piopiy-webhooks: notification of unknown kind, acknowledged' }])
 })
+
+t.test('ctx: key, kind, receivedAt, headers, ip and log are own properties; signal is read when asked for, and a callback may replace it', async t => {
+  const seen: CallbackContext[] = []
+  const mine = new AbortController().signal
+  const receiver = createReceiver({ logger: silentLogger, onInboundAnswered: (_, ctx) => { seen.push(ctx); ctx.signal = mine }, onNotification: (_, ctx) => { seen.push(ctx) } })
+  t.equal((await post(receiver, seedCdr())).status, 200)
+  const ctx = seen[0] as CallbackContext
+  t.same(Object.keys(ctx).slice(0, 6), ['key', 'kind', 'receivedAt', 'headers', 'ip', 'log'])
+  t.equal(ctx.signal, mine, 'the signal the callback set')
+  t.ok(Object.keys(ctx).includes('signal'), 'an own property once set')
+  const untouched = createReceiver({ logger: silentLogger, onInboundAnswered: (_, ctx) => { seen.push(ctx) } })
+  await post(untouched, seedCdr())
+  t.ok(seen[2]?.signal instanceof AbortSignal, 'a signal of its own otherwise')
+  t.equal(seen[2]?.signal.aborted, false)
+})

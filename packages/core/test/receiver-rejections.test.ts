@@ -144,3 +144,21 @@ t.test('a text or raw parser result is parsed as the raw body it is', async t =>
   t.equal((await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, parsedBody: Buffer.from('{worse') })).status, 400)
   t.same(invalid.map(i => i.rawBody), ['{bad', '{worse'], 'onInvalid gets the text as it came')
 })
+
+t.test('a request object that fails when read (a broken adapter) answers 500 and is logged; handle never rejects', async t => {
+  const logger = recordingLogger()
+  const receiver = createReceiver({ logger, auth: { token: 't' } })
+  const broken = { method: 'POST', path: '/webhook/cdr?token=t', get headers (): never { throw new Error('headers gone') } }
+  const answer = await receiver.handle(broken)
+  t.equal(answer.status, 500)
+  t.match(logger.lines, [{ level: 'error', obj: { err: { message: 'headers gone' } }, msg: 'piopiy-webhooks: request failed' }])
+})
+
+t.test('a logger that throws while a failure is reported still gets a 500 answer, and a retry runs', async t => {
+  const throwing = { ...silentLogger, error () { throw new Error('log sink down') } }
+  let runs = 0
+  const receiver = createReceiver({ logger: throwing, onInboundAnswered: async () => { runs++; if (runs === 1) throw new Error('db down') } })
+  t.equal((await post(receiver, seedCdr())).status, 500)
+  t.equal((await post(receiver, seedCdr())).status, 200, 'the claim was given back: the retry runs')
+  t.equal(runs, 2)
+})
