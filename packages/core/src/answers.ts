@@ -1,5 +1,6 @@
 /** Every HTTP answer the receiver gives: small JSON bodies, never a stack or an internal message. */
 import type { Outcome } from './delivery.js'
+import type { Logger } from './logger.js'
 import type { WebhookResponse } from './types.js'
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
@@ -38,3 +39,14 @@ const DELIVERED = { processed: OK, duplicate: DUPLICATE, busy: UNAVAILABLE } as 
 /** The answer to a delivery's outcome; a failed one answers its error's `statusCode` (503: the platform retries later). */
 export const answerOf = (outcome: Outcome): WebhookResponse =>
   typeof outcome === 'string' ? DELIVERED[outcome] : outcome.statusCode === 503 ? UNAVAILABLE : FAILED
+
+/**
+ * A request that failed where nothing should (the client aborted while sending, a bug, a logger that throws):
+ * logged if the log can, and answered 500 without leaking anything.
+ */
+export function failedAnswer (log: Logger, err: unknown): WebhookResponse {
+  try {
+    log.error({ err }, 'piopiy-webhooks: request failed')
+  } catch {}
+  return FAILED
+}

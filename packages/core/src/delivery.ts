@@ -5,7 +5,7 @@
  * `handlerTimeoutMs` too: a store that never answers costs a 503, never a hung request.
  */
 import { type Aborts, DeliveryContext, timeoutReason } from './abort.js'
-import { answerOf, FAILED } from './answers.js'
+import { answerOf, failedAnswer } from './answers.js'
 import { callbackFailed, type CallbackTable, invoke, type Running } from './callbacks.js'
 import { failure, PiopiyWebhookError } from './errors.js'
 import { callHook } from './hooks.js'
@@ -47,7 +47,6 @@ const LATE = Symbol('late')
 
 const storeSilent = (op: string, ms: number, key: string): PiopiyWebhookError =>
   failure('STORE_FAILED', 503, `idempotency store did not answer ${op} within handlerTimeoutMs (${ms} ms) for ${key}`)
-
 
 /**
  * Runs as far as it can without waiting: with the memory store (`claim` and `complete` without a promise), a
@@ -96,7 +95,7 @@ export class Delivery {
     const waiting = this.#inFlight.get(key)
     if (waiting !== undefined) return waiting
     const sync = this.#sync
-    if (sync === undefined) return this.#claimAndRun(store, n, this.#context(n, arrival)).then(undefined, (err: unknown) => failed(log, err))
+    if (sync === undefined) return this.#claimAndRun(store, n, this.#context(n, arrival)).then(undefined, (err: unknown) => failedAnswer(log, err))
     const owner = this.#nextOwner()
     // a claim in this process's memory lapses only if this process dies, and the store with it: held until it is
     // settled, as renewing it every third of leaseMs while the callbacks run would hold it (without the timer)
@@ -188,7 +187,7 @@ export class Delivery {
     if (outcome instanceof Promise) {
       return outcome.then(settled => this.#answer(settled, ctx, claimedIn), (err: unknown) => {
         if (claimedIn !== undefined) this.#inFlight.delete(ctx.key)
-        return failed(ctx.log, err)
+        return failedAnswer(ctx.log, err)
       })
     }
     if (claimedIn !== undefined) this.#inFlight.delete(ctx.key)
@@ -244,12 +243,4 @@ export class Delivery {
     else callHook(ctx.log, 'onError', () => onError(err, ctx))
     return err
   }
-}
-
-/** A delivery that failed where nothing should (a logger that throws, a bug): logged (if the log can), and answered 500. */
-function failed (log: Logger, err: unknown): WebhookResponse {
-  try {
-    log.error({ err }, 'piopiy-webhooks: request failed')
-  } catch {}
-  return FAILED
 }

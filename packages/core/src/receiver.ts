@@ -5,7 +5,7 @@
  * call-control routes (answerPath, actionPath) share the checks up to the body, then go to call-control.ts.
  */
 import { Aborts } from './abort.js'
-import { answerOf, FAILED, METHOD_NOT_ALLOWED, NOT_FOUND, rejection } from './answers.js'
+import { answerOf, failedAnswer, METHOD_NOT_ALLOWED, NOT_FOUND, rejection } from './answers.js'
 import { type Authenticator, createAuthenticator } from './auth.js'
 import { type RequestBody, requestBody } from './body.js'
 import { callbackTable } from './callbacks.js'
@@ -70,11 +70,8 @@ function routeOf ({ opts: { path }, callControl }: Setup, candidate: string): st
   return pathname === path || pathname === `${path}/` ? path : callControl.routeOf(pathname)
 }
 
-/** Reading the body failed (the client aborted) or a bug: answered without leaking anything. */
-function failed ({ opts }: Setup, req: WebhookRequest, err: unknown): WebhookResponse {
-  ;(req.log ?? opts.logger).error({ err }, 'piopiy-webhooks: request failed')
-  return FAILED
-}
+/** Reading the body failed (the client aborted) or a bug: answered 500, on the request's log (answers.ts). */
+const failed = ({ opts }: Setup, req: WebhookRequest, err: unknown): WebhookResponse => failedAnswer(req.log ?? opts.logger, err)
 
 /**
  * One request, in the order of the contract (design.md, "HTTP contract"), without waiting until something

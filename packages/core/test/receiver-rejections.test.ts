@@ -162,3 +162,12 @@ t.test('a logger that throws while a failure is reported still gets a 500 answer
   t.equal((await post(receiver, seedCdr())).status, 200, 'the claim was given back: the retry runs')
   t.equal(runs, 2)
 })
+
+t.test('a request object that fails when read, with a logger that throws too, still answers 500: handle never rejects', async t => {
+  let tried = 0
+  const throwing = { ...silentLogger, error () { tried++; throw new Error('log sink down') } }
+  const receiver = createReceiver({ logger: throwing, auth: { token: 't' } })
+  const broken = { method: 'POST', path: '/webhook/cdr?token=t', get headers (): never { throw new Error('headers gone') } }
+  t.equal((await receiver.handle(broken)).status, 500)
+  t.equal(tried, 1, 'the failure was offered to the log')
+})
