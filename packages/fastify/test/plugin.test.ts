@@ -80,3 +80,27 @@ t.test('an error of the path/ route other than a duplicate route is not swallowe
   t.teardown(() => app.close())
   await t.rejects(async () => { await app.register(piopiyPlugin, { auth: { token: 'tok' } }) }, /no trailing-slash routes in this app/)
 })
+
+t.test("an error of the app's own on the webhook route goes to the app's error handler; a malformed content-type to the core", async t => {
+  const handled: string[] = []
+  const invalid: number[] = []
+  const app = Fastify()
+  app.setErrorHandler(async (err, _request, reply) => {
+    handled.push(err.message)
+    return await reply.code(418).send({ app: true })
+  })
+  app.addHook('onRequest', async request => {
+    if (request.headers['x-fail'] === '1') throw new Error('refused by the app')
+  })
+  await app.register(piopiyPlugin, { auth: { token: 'tok' }, onInvalid: info => { invalid.push(info.status) } })
+  t.teardown(() => app.close())
+  const failed = await app.inject({ method: 'POST', url: '/webhook/cdr?token=tok', payload: seed, headers: { 'x-fail': '1' } })
+  t.equal(failed.statusCode, 418)
+  t.same(failed.json(), { app: true })
+  t.same(handled, ['refused by the app'])
+  const malformed = await app.inject({ method: 'POST', url: '/webhook/cdr?token=tok', payload: JSON.stringify(seed), headers: { 'content-type': 'json' } })
+  t.equal(malformed.statusCode, 415)
+  t.match(malformed.json(), { error: 'Unsupported Media Type', reasons: [/content-type: 'json'/] })
+  t.same(handled, ['refused by the app'], "the malformed content-type did not reach the app's handler")
+  t.same(invalid, [415])
+})
