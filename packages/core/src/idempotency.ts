@@ -92,11 +92,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #done = new Map<string, number>()
   readonly #claims = new Map<string, Claim>()
   /**
-   * Walks the done keys oldest first, kept across evictions. `keys().next()` on a fresh iterator would step
+   * Walks the done keys oldest first (with their expiry: no look-up), kept across evictions. `entries().next()` on a fresh iterator would step
    * over every slot deleted since V8 last rehashed the table (each re-insert leaves one), which made an
    * eviction cost tens of µs once the store was full; a live iterator only steps over the new ones.
    */
-  #oldest: Iterator<string> | undefined
+  #oldest: Iterator<[string, number]> | undefined
   readonly #origin: number
   readonly #now: () => number
   #logger: Logger = consoleLogger
@@ -147,13 +147,19 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   /** `complete` without a promise (see `claimNow`). */
   [completeNow] (key: string, _owner: string): void {
     const now = this.#clock()
+    // a claimed key is never done as well (a claim is only made when no unexpired done marker is left, and
+    // completing deletes the claim): the common case needs no look-up of the done keys
+    if (this.#claims.delete(key)) {
+      this.#done.set(key, now + this.ttlMs)
+      this.#evict(now)
+      return
+    }
     const done = this.#done.get(key)
     if (done !== undefined) {
       if (done > now) return // never overwrite a done marker
       this.#done.delete(key) // expired: added again below, as the newest
     }
-    this.#claims.delete(key) // its own claim, or a newer one that the done marker supersedes
-    this.#done.set(key, now + this.ttlMs)
+    this.#done.set(key, now + this.ttlMs) // not claimed (its claim lapsed and was swept, or was released)
     this.#evict(now)
   }
 
@@ -179,8 +185,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       if (done.size === 0) return // only live claims left: kept, over maxKeys
       // every done key the iterator has passed was deleted, and done keys are only ever added at the end:
       // its next key is the oldest one, and it never runs out while a done key is left
-      const key = (this.#oldest ??= done.keys()).next().value as string
-      const expires = done.get(key) as number
+      const [key, expires] = (this.#oldest ??= done.entries()).next().value as [string, number]
       done.delete(key)
       if (expires > now) this.#warn(now)
     }
