@@ -16,6 +16,16 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
 let calls = 0
 /** What the adapters' users write: an async callback (here it only counts). */
 const onInboundAnswered = async () => { calls++ }
+/** A synchronous callback (the steps that leave out the async callback's promise and timeout). */
+const countSync = () => { calls++ }
+/** Fastify with the adapter, registered with `options`. */
+async function fastifyAdapter (options) {
+  const { default: Fastify } = await import('fastify')
+  const { piopiyPlugin } = await ours('fastify')
+  const app = Fastify({ logger: false })
+  await app.register(piopiyPlugin, options)
+  return app
+}
 /**
  * Fastify with the adapter's plumbing and no core: a catch-all content-type parser, the stream read with
  * listeners (as the core reads it), `parse(bytes)`, and a prepared JSON string answered with its headers.
@@ -68,11 +78,7 @@ const targets = {
     return app
   },
   async 'fastify-adapter' () {
-    const { default: Fastify } = await import('fastify')
-    const { piopiyPlugin } = await ours('fastify')
-    const app = Fastify({ logger: false })
-    await app.register(piopiyPlugin, { onInboundAnswered })
-    return app
+    return await fastifyAdapter({ onInboundAnswered })
   },
   // The steps between fastify-bare and fastify-adapter, for bench/steps.mjs: one more piece of the adapter each
   async 'fastify-own-reader' () {
@@ -83,12 +89,11 @@ const targets = {
     const { parseNotification } = await ours('core')
     return await fastifyOwnReader(parseNotification, result => result.ok)
   },
-  async 'fastify-adapter-no-dedupe' () {
-    const { default: Fastify } = await import('fastify')
-    const { piopiyPlugin } = await ours('fastify')
-    const app = Fastify({ logger: false })
-    await app.register(piopiyPlugin, { onInboundAnswered, idempotency: false })
-    return app
+  async 'fastify-adapter-no-dedupe-sync' () {
+    return await fastifyAdapter({ onInboundAnswered: countSync, idempotency: false })
+  },
+  async 'fastify-adapter-sync' () {
+    return await fastifyAdapter({ onInboundAnswered: countSync })
   },
   async 'express-bare' () {
     const { default: express } = await import('express')

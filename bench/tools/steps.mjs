@@ -10,8 +10,9 @@ const STEPS = [
   ['fastify-bare', 'Fastify’s JSON route: its own body reader, `JSON.parse`, `{ ok: true }`'],
   ['fastify-own-reader', 'a catch-all content-type parser and the stream read with listeners (what the adapter hands the core), `JSON.parse`, a prepared JSON answer'],
   ['fastify-own-reader-parse', '`parseNotification` instead of `JSON.parse`: classify, validate (Ajv), normalize (Dates, phone strings, `extra_params`), deep freeze'],
-  ['fastify-adapter-no-dedupe', 'the whole adapter with `idempotency: false`: route and method checks, auth, content type, limits, the async callback with its timeout'],
-  ['fastify-adapter', 'the default adapter: dedupe on (in-memory store, a fresh `cmiuuid` per request)']
+  ['fastify-adapter-no-dedupe-sync', 'the whole adapter with `idempotency: false` and a synchronous callback: route and method checks, auth, content type, limits, the delivery'],
+  ['fastify-adapter-sync', 'dedupe on (the in-memory store, 100,000 keys once full, a fresh `cmiuuid` per request), still a synchronous callback'],
+  ['fastify-adapter', 'the default adapter: an async callback (its promise, the timeout queue, `ctx.signal`\'s controller held, the in-flight map)']
 ]
 
 const settings = httpSettings(os.cpus().length)
