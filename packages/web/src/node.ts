@@ -10,9 +10,13 @@
  * Recognised by shape only (no import of Hono or `@hono/node-server`), and only when nothing can differ
  * from reading `request.body`: see {@link nodeRequestOf}.
  */
+import type { RequestHeaders } from '@piopiy-webhooks/core'
+
 /** The part of Node's `IncomingMessage` (HTTP/1) that is read here. */
 export interface NodeRequest extends AsyncIterable<Uint8Array | string> {
   httpVersionMajor: number
+  /** The headers as Node parsed them (lower-case names; repeated ones joined as Node joins them). */
+  headers: RequestHeaders
   /** Some of the body was read already (by a 'data' listener, `read()` or an iterator). */
   readableDidRead: boolean
   on (event: string, listener: (arg?: unknown) => void): unknown
@@ -26,7 +30,7 @@ interface HonoNodeContext { req: { raw: unknown }, env: { incoming: NodeRequest 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 
 function isNodeRequest (value: unknown): value is NodeRequest {
-  return isObject(value) && value.httpVersionMajor === 1 && typeof value.readableDidRead === 'boolean' &&
+  return isObject(value) && value.httpVersionMajor === 1 && typeof value.readableDidRead === 'boolean' && isObject(value.headers) &&
     typeof value.on === 'function' && typeof value.off === 'function' && typeof value.pause === 'function'
 }
 
