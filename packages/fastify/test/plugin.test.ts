@@ -85,7 +85,7 @@ t.test("an error of the app's own on the webhook route goes to the app's error h
   const handled: string[] = []
   const invalid: number[] = []
   const app = Fastify()
-  app.setErrorHandler(async (err, _request, reply) => {
+  app.setErrorHandler<Error>(async (err, _request, reply) => {
     handled.push(err.message)
     return await reply.code(418).send({ app: true })
   })
