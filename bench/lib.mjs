@@ -50,24 +50,33 @@ const cpuNow = () => { const u = process.cpuUsage(); return u.user + u.system }
 
 /**
  * Paired batches in this process: `rounds` times a batch of `a`, then a batch of `b` (each `size` calls),
- * the CPU time of each batch; the median and quartiles of the per-pair ratios b/a. With `async` (`asyncA`),
- * `b` (`a`) returns a promise, awaited one call at a time.
+ * the CPU time of each batch; the median and quartiles of the per-pair ratios b/a, and `ofTotals`, the ratio
+ * of all of b's CPU time to all of a's (the mean cost, GC included wherever it fell: a cross-check of the
+ * median). Warm-up: pairs until both have run for `warmupMs` (at least 3), so that the first measured pairs
+ * do not still pay for the JIT's tiers. With `async` (`asyncA`), `b` (`a`) returns a promise, awaited one
+ * call at a time.
  */
-export async function pairedBatches (a, b, { rounds = envNumber('BENCH_PAIRS', 41), size = 2000, async = false, asyncA = false } = {}) {
+export async function pairedBatches (a, b, { rounds = envNumber('BENCH_PAIRS', 41), size = 2000, async = false, asyncA = false, warmupMs = 1000 } = {}) {
   const batch = async (fn, isAsync) => {
     const start = cpuNow()
     if (isAsync) for (let i = 0; i < size; i++) await fn()
     else for (let i = 0; i < size; i++) fn()
     return cpuNow() - start
   }
-  for (let i = 0; i < 3; i++) { await batch(a, asyncA); await batch(b, async) } // warm-up
+  let warm = 0
+  for (let i = 0; i < 3 || warm < warmupMs * 1000; i++) warm += await batch(a, asyncA) + await batch(b, async)
   const ratios = []
+  let totalA = 0
+  let totalB = 0
   for (let i = 0; i < rounds; i++) {
     const timeA = await batch(a, asyncA)
-    ratios.push(await batch(b, async) / timeA)
+    const timeB = await batch(b, async)
+    totalA += timeA
+    totalB += timeB
+    ratios.push(timeB / timeA)
   }
   const [q1, mid, q3] = quartiles(ratios)
-  return { median: mid, q1, q3 }
+  return { median: mid, q1, q3, ofTotals: totalB / totalA }
 }
 
 export function machine () {
