@@ -125,7 +125,7 @@ function httpSection (http) {
 function coreSection (core) {
   const json = core.cases.find(c => c.name.startsWith('JSON.parse (bytes'))?.ns
   const lines = ['## Core, in-process', '',
-    'Paired batches in one process (a batch of `JSON.parse` of the seed\'s bytes, then a batch of the other, many times; CPU time of each batch; median and IQR of the per-pair ratios):', '',
+    'Paired batches in one process (after a 1 s warm-up, a batch of `JSON.parse` of the same bytes the other side gets, then a batch of the other, many times; CPU time of each batch; median and IQR of the per-pair ratios):', '',
     '| ratio to `JSON.parse` of the same bytes | median | IQR | target |', '|---|---:|---:|---|']
   for (const r of core.ratios) lines.push(`| ${r.name} | **${fixed(r.median)}×** | ${spread(r)} | ${target(r)}: ${verdict(met(r, r))} |`)
   lines.push('', 'mitata, median time of one call on the seed CDR. `parseNotification` does the JSON parse (prototype-safe, deep-frozen), classify, validate and normalize (Dates, phone strings, `extra_params`); the `receiver.handle` rows are the whole core without HTTP (bytes in, answer out, dedupe on, an async callback).', '',
