@@ -2,8 +2,9 @@
  * parseExtraParams on its own: the four documented styles, what each keeps of a value's type, the
  * edges of the reader, and the strings that fit no style (undefined, never a throw).
  */
+import fc from 'fast-check'
 import t from 'tap'
-import { parseExtraParams } from '../src/extra-params.js'
+import { flatObject, parseExtraParams, readLoose } from '../src/extra-params.js'
 
 t.test('the four documented styles', async t => {
   t.strictSame(parseExtraParams('{"key":"value"}'), { key: 'value' }, '(a) JSON')
@@ -106,4 +107,29 @@ t.test('forbidden keys are dropped in every style; the result has the ordinary p
   t.strictSame(parseExtraParams('{"a": {"__proto__": {"x": 1}, "b": 2}}'), { a: { b: 2 } }, 'nested, JSON style')
   t.strictSame(parseExtraParams('{"\\u005f_proto__": {"x": 1}, "b": 2}'), { b: 2 }, 'written with a \\u escape')
   t.strictSame(parseExtraParams('{constructors: 1, my_prototype: 2, __proto: 3}'), { constructors: 1, my_prototype: 2, __proto: 3 }, 'look-alike keys are kept')
+})
+
+t.test('the flat-object fast path reads exactly what the reader reads, and leaves it everything else', async t => {
+  const cases: Array<[string, Record<string, unknown> | undefined]> = [
+    ['{}', {}], ['{ } x', undefined], ["{'a':'b'}", { a: 'b' }], ['{ "a" = "b" }', { a: 'b' }],
+    ["{'a\\'b': 1}", undefined], ["{'a: 1}", undefined], ["{a: 'b\\'c'}", undefined], ["{a: 'b}", undefined],
+    ['{:1}', undefined], ['{a 1}', undefined], ['{a: {b: 1}}', undefined], ['{a: [1]}', undefined], ['{a=[1}', { a: '[1' }],
+    ['{a: }', undefined], ['{a: 1 x', undefined], ['{a: 1} x', undefined], ['{a: 1,}', { a: 1 }], ['{a: 1, }  ', { a: 1 }],
+    ['{a: 1,} x', undefined], ["{a: 'b' c}", undefined], ['{a: 1, b: Akil Kumar}', { a: 1, b: 'Akil Kumar' }],
+    ['{__proto__: 1, a: 2, constructor=3}', { a: 2 }], ["{ 'Name': 'Akil', 'ID':8915726 }", { Name: 'Akil', ID: 8915726 }]
+  ]
+  for (const [text, want] of cases) {
+    t.strictSame(flatObject(text), want, text)
+    if (want !== undefined) t.strictSame(readLoose(text), want, `${text}: the reader agrees`)
+  }
+  t.strictSame(parseExtraParams("{a: 'b\\'c', d: [1, {e: 2}]}"), { a: "b'c", d: [1, { e: 2 }] }, 'left to the reader')
+  const token = fc.constantFrom('{', '}', '[', ']', ':', '=', ',', ' ', '\u00a0', "'", '"', '\\', 'a', 'Name', '8915726', '-0', '1.50', 'true', 'null', '__proto__', "'x'", '"y"', 'b c')
+  fc.assert(fc.property(fc.array(token, { maxLength: 24 }), tokens => {
+    const text = `{${tokens.join('')}`
+    const fast = flatObject(text)
+    if (fast !== undefined) t.strictSame(fast, readLoose(text), text)
+    const plain = `{ k${tokens.length}: v, ${tokens.filter(x => x !== '{' && x !== '[').join('')}`
+    const flat = flatObject(plain)
+    if (flat !== undefined) t.strictSame(flat, readLoose(plain), plain)
+  }), { numRuns: 3000 })
 })
