@@ -16,7 +16,7 @@ const unknown = only?.filter(s => !SECTIONS.includes(s)) ?? []
 if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`)
 const wanted = s => only === undefined || only.includes(s)
 
-for (const pkg of ['core', 'fastify', 'express', 'koa']) {
+for (const pkg of ['core', 'fastify', 'express', 'koa', 'web']) {
   if (!existsSync(`${ROOT}/packages/${pkg}/dist/esm/index.js`)) throw new Error(`packages/${pkg} is not built: run npm run build first`)
 }
 

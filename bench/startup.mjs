@@ -10,7 +10,9 @@ const TARGETS = [
   // compiled), then the instance for the plugin; create is register() + ready() of that one
   { name: '@piopiy-webhooks/fastify', framework: 'fastify', setup: 'await f.default({ logger: false }).ready(); const app = f.default({ logger: false })', create: 'await app.register(m.piopiyPlugin, { onInboundAnswered: async () => {} }).ready()' },
   { name: '@piopiy-webhooks/express', framework: 'express', create: `f.default().use(m.piopiyMiddleware({ logger: ${silent}, onInboundAnswered: async () => {} }))` },
-  { name: '@piopiy-webhooks/koa', framework: 'koa', create: `new f.default().use(m.piopiyMiddleware({ logger: ${silent}, onInboundAnswered: async () => {} }))` }
+  { name: '@piopiy-webhooks/koa', framework: 'koa', create: `new f.default().use(m.piopiyMiddleware({ logger: ${silent}, onInboundAnswered: async () => {} }))` },
+  // the web adapter on Hono, mounted as its README mounts it (Hono's import is the framework's)
+  { name: '@piopiy-webhooks/web', framework: 'hono', create: `const handle = m.piopiyHandler({ logger: ${silent}, onInboundAnswered: async () => {} }); new f.Hono().use((c, next) => handle.matches(c.req.path) ? handle(c.req.raw, c) : next())` }
 ]
 
 const script = target => `

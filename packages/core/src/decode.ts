@@ -2,8 +2,8 @@
  * Turning a body's bytes into text as the request declares them: `Content-Encoding` (gzip, deflate, br)
  * inflated within `bodyLimit`, then `charset=` decoded with any label `TextDecoder` knows.
  */
-import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib'
 import { TextDecoder } from 'node:util'
+import type { InputType, ZlibOptions } from 'node:zlib'
 import { joinedHeader } from './headers.js'
 import type { RequestHeaders } from './types.js'
 
@@ -15,8 +15,14 @@ const MAX_DECODERS = 64
 
 type Inflater = (input: InputType, options: ZlibOptions, callback: (err: Error | null, result: Buffer) => void) => void
 
-/** The content-codings inflated (as body-parser does); `identity` is no coding at all. */
-const INFLATERS: Record<string, Inflater> = { gzip: gunzip, 'x-gzip': gunzip, deflate: inflate, br: brotliDecompress }
+/** The content-codings inflated (as body-parser does), by the node:zlib function that undoes each; `identity` is no coding at all. */
+const INFLATERS: Record<string, 'gunzip' | 'inflate' | 'brotliDecompress'> = { gzip: 'gunzip', 'x-gzip': 'gunzip', deflate: 'inflate', br: 'brotliDecompress' }
+
+/**
+ * node:zlib, loaded with the first encoded body: senders rarely encode one, and importing it costs a few ms of
+ * start-up CPU in an app that has not loaded it (Fastify and Hono do not; bench/findings.md, "Fourth round").
+ */
+let zlib: Promise<Record<(typeof INFLATERS)[string], Inflater>> | undefined
 
 /** The `charset` parameter of a content-type, unquoted, or `utf-8` when there is none. */
 export function charsetOf (contentType: string | undefined): string {
@@ -75,9 +81,9 @@ export function decodeBody (bytes: Buffer, headers: RequestHeaders, limit: numbe
 async function inflateAll (bytes: Buffer, codings: string[], decoder: TextDecoder, limit: number): Promise<Decoded> {
   let body = bytes
   for (const coding of codings.reverse()) {
-    const inflater = INFLATERS[coding]
-    if (inflater === undefined) return { ok: false, status: 415, reason: `content-encoding: '${coding}' is not supported (gzip, deflate, br or identity)` }
-    const inflated = await inflateOne(body, inflater, coding, limit)
+    const name = INFLATERS[coding]
+    if (name === undefined) return { ok: false, status: 415, reason: `content-encoding: '${coding}' is not supported (gzip, deflate, br or identity)` }
+    const inflated = await inflateOne(body, (await (zlib ??= import('node:zlib')))[name], coding, limit)
     if (!Buffer.isBuffer(inflated)) return inflated
     body = inflated
   }
