@@ -8,6 +8,7 @@ import {
   type ReceiverOptions, type WebhookRequest
 } from '@piopiy-webhooks/core'
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema } from 'fastify'
+import fp from 'fastify-plugin'
 
 /** The receiver's options (see the root README); Fastify's `prefix` applies to `path`. */
 export interface PiopiyPluginOptions extends ReceiverOptions {}
@@ -71,17 +72,6 @@ const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) =>
   }
 }
 
-/**
- * What `fastify-plugin` would set (its `encapsulate: true` form), without loading it: an ES module importing that
- * CommonJS package costs Node's export lexer, and with it hot, an optimizing compile of the lexer on another thread,
- * ~20 ms of start-up CPU in all (bench/findings.md, "Fourth round: start-up"). Fastify reads the plugin's name and
- * the Fastify versions it supports from these symbols; the plugin stays encapsulated (no `skip-override`).
- */
-const meta = { name: '@piopiy-webhooks/fastify', fastify: '5.x', encapsulate: true }
-
 /** Registers the PIOPIY webhook route (`POST /webhook/cdr` by default), and the call-control routes whose callback is given, on this Fastify instance. */
-export const piopiyPlugin: FastifyPluginAsync<PiopiyPluginOptions> = Object.assign(plugin, {
-  [Symbol.for('fastify.display-name')]: meta.name,
-  [Symbol.for('plugin-meta')]: meta
-})
+export const piopiyPlugin = fp(plugin, { name: '@piopiy-webhooks/fastify', fastify: '5.x', encapsulate: true })
 export default piopiyPlugin
