@@ -15,6 +15,18 @@ t.test('named and default export are the same plugin, named for Fastify', async 
   t.equal((piopiyPlugin as unknown as Record<symbol, unknown>)[Symbol.for('fastify.display-name')], '@piopiy-webhooks/fastify')
 })
 
+t.test('Fastify knows the plugin by name and version range, and keeps it encapsulated (fastify-plugin)', async t => {
+  t.same((piopiyPlugin as unknown as Record<symbol, unknown>)[Symbol.for('plugin-meta')], { name: '@piopiy-webhooks/fastify', fastify: '5.x', encapsulate: true })
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(async scope => {
+    await scope.register(piopiyPlugin, { onInboundAnswered () {} })
+    t.ok(scope.hasPlugin('@piopiy-webhooks/fastify'), 'hasPlugin() finds it by its name')
+  })
+  await app.ready()
+  t.notOk(app.hasContentTypeParser('*'), 'its catch-all content-type parser does not leak into the app')
+})
+
 t.test('inject(): a CDR reaches onInboundAnswered once; the copy answers 200 without firing', async t => {
   const fired: string[] = []
   const app = Fastify()
