@@ -149,17 +149,14 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     const now = this.#clock()
     // a claimed key is never done as well (a claim is only made when no unexpired done marker is left, and
     // completing deletes the claim): the common case needs no look-up of the done keys
-    if (this.#claims.delete(key)) {
-      this.#done.set(key, now + this.ttlMs)
-      this.#evict(now)
-      return
+    if (!this.#claims.delete(key)) { // not claimed (its claim lapsed and was swept, or was released)
+      const done = this.#done.get(key)
+      if (done !== undefined) {
+        if (done > now) return // never overwrite a done marker
+        this.#done.delete(key) // expired: added again below, as the newest
+      }
     }
-    const done = this.#done.get(key)
-    if (done !== undefined) {
-      if (done > now) return // never overwrite a done marker
-      this.#done.delete(key) // expired: added again below, as the newest
-    }
-    this.#done.set(key, now + this.ttlMs) // not claimed (its claim lapsed and was swept, or was released)
+    this.#done.set(key, now + this.ttlMs)
     this.#evict(now)
   }
 
