@@ -26,6 +26,16 @@ async function fastifyAdapter (options) {
   await app.register(piopiyPlugin, options)
   return app
 }
+/** Hono on @hono/node-server with the web adapter, mounted as the README mounts it. */
+async function honoAdapter (options) {
+  const { Hono } = await import('hono')
+  const { createAdaptorServer } = await import('@hono/node-server')
+  const { piopiyHandler } = await ours('web')
+  const handle = piopiyHandler(options)
+  const app = new Hono()
+  app.use((c, next) => handle.matches(c.req.path) ? handle(c.req.raw, c) : next())
+  return createAdaptorServer({ fetch: app.fetch })
+}
 /**
  * Fastify with the adapter's plumbing and no core: a catch-all content-type parser, the stream read with
  * listeners (as the core reads it), `parse(bytes)`, and a prepared JSON string answered with its headers.
@@ -144,13 +154,14 @@ const targets = {
     return createAdaptorServer({ fetch: app.fetch })
   },
   async 'hono-adapter' () {
-    const { Hono } = await import('hono')
-    const { createAdaptorServer } = await import('@hono/node-server')
-    const { piopiyHandler } = await ours('web')
-    const handle = piopiyHandler({ onInboundAnswered })
-    const app = new Hono()
-    app.use((c, next) => handle.matches(c.req.path) ? handle(c.req.raw, c) : next()) // as the README mounts it
-    return createAdaptorServer({ fetch: app.fetch })
+    return await honoAdapter({ onInboundAnswered })
+  },
+  // steps between hono-bare and hono-adapter (bench/tools/steps.mjs hono)
+  async 'hono-adapter-no-dedupe-sync' () {
+    return await honoAdapter({ onInboundAnswered: countSync, idempotency: false })
+  },
+  async 'hono-adapter-sync' () {
+    return await honoAdapter({ onInboundAnswered: countSync })
   }
 }
 

@@ -1,19 +1,29 @@
-// Where a Fastify webhook's server CPU goes: `node bench/tools/steps.mjs` (after `npm run build`).
-// Measures the bare Fastify route, then servers that each add one piece of the adapter, with the load
+// Where a webhook's server CPU goes: `node bench/tools/steps.mjs [fastify|hono]` (after `npm run build`).
+// Measures the framework's bare route, then servers that each add one piece of the adapter, with the load
 // and settings of bench/http.mjs (paired rounds), and prints a markdown table of the server CPU per
 // request and what each step adds. Not part of `npm run bench`: bench/findings.md quotes it.
 import os from 'node:os'
 import { httpSettings, runRounds } from '../http.mjs'
 import { median, quartiles } from '../lib.mjs'
 
-const STEPS = [
+const DEDUPE = 'dedupe on (the in-memory store, 100,000 keys once full, a fresh `cmiuuid` per request), still a synchronous callback'
+const ASYNC = 'the default adapter: an async callback (its promise, the timeout queue, `ctx.signal`\'s controller held, the in-flight map)'
+const FASTIFY = [
   ['fastify-bare', 'Fastify’s JSON route: its own body reader, `JSON.parse`, `{ ok: true }`'],
   ['fastify-own-reader', 'a catch-all content-type parser and the stream read with listeners (what the adapter hands the core), `JSON.parse`, a prepared JSON answer'],
   ['fastify-own-reader-parse', '`parseNotification` instead of `JSON.parse`: classify, validate (Ajv), normalize (Dates, phone strings, `extra_params`), deep freeze'],
   ['fastify-adapter-no-dedupe-sync', 'the whole adapter with `idempotency: false` and a synchronous callback: route and method checks, auth, content type, limits, the delivery'],
-  ['fastify-adapter-sync', 'dedupe on (the in-memory store, 100,000 keys once full, a fresh `cmiuuid` per request), still a synchronous callback'],
-  ['fastify-adapter', 'the default adapter: an async callback (its promise, the timeout queue, `ctx.signal`\'s controller held, the in-flight map)']
+  ['fastify-adapter-sync', DEDUPE],
+  ['fastify-adapter', ASYNC]
 ]
+const HONO = [
+  ['hono-bare', 'Hono on @hono/node-server: `c.req.json()`, `c.json({ ok: true })`'],
+  ['hono-adapter-no-dedupe-sync', 'the web adapter given Hono\'s `c` (Node\'s stream and headers read), `idempotency: false`, a synchronous callback'],
+  ['hono-adapter-sync', DEDUPE],
+  ['hono-adapter', ASYNC]
+]
+const STEPS = { fastify: FASTIFY, hono: HONO }[process.argv[2] ?? 'fastify']
+if (STEPS === undefined) throw new Error('usage: node bench/tools/steps.mjs [fastify|hono]')
 
 const settings = httpSettings(os.cpus().length)
 const sides = STEPS.map(([server]) => ({ key: server, config: { id: server, server, load: 'fresh' } }))
