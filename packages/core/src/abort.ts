@@ -5,6 +5,7 @@
  */
 import type { Logger } from './logger.js'
 import type { NotificationKind } from './records.js'
+import { KEEP } from './steady.js'
 import type { CallbackContext, RequestHeaders } from './types.js'
 
 /** Why a signal was aborted: the standard `TimeoutError` (as `AbortSignal.timeout()` gives) or `AbortError`. */
@@ -13,7 +14,8 @@ const CLOSED_MESSAGE = 'the receiver closed'
 
 /** The controllers of the callbacks still running, to abort them all when the receiver closes. */
 export class Aborts {
-  readonly #running = new Set<AbortController>()
+  /** The controllers held, and KEEP (steady.ts). */
+  readonly #running = new Set<AbortController | typeof KEEP>([KEEP])
   #closed = false
 
   /** A controller for one request's callbacks (aborted already when the receiver is closed). */
@@ -44,7 +46,7 @@ export class Aborts {
   close (): void {
     this.#closed = true
     const reason = new DOMException(CLOSED_MESSAGE, 'AbortError')
-    for (const controller of this.#running) controller.abort(reason)
+    for (const controller of this.#running) if (controller !== KEEP) controller.abort(reason)
     this.#running.clear()
   }
 }

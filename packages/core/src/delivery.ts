@@ -13,6 +13,7 @@ import { claimNow, type ClaimResult, completeNow, type IdempotencyStore, type Me
 import { Deadlines } from './deadlines.js'
 import { holdLease, nothing, ownerTokens, renewEvery } from './lease.js'
 import type { Notification } from './records.js'
+import { KEEP } from './steady.js'
 import type { Logger } from './logger.js'
 import type { CallbackContext, ReceiverOptions, RequestHeaders, WebhookResponse } from './types.js'
 
@@ -69,7 +70,7 @@ export class Delivery {
   readonly #leaseMs: number
   readonly #nextOwner = ownerTokens()
   /** Answers of copies being processed here and waiting for a callback, so that a concurrent duplicate waits and ends the same. */
-  readonly #inFlight = new Map<string, Promise<WebhookResponse>>()
+  readonly #inFlight = new Map<string | typeof KEEP, Promise<WebhookResponse> | undefined>([[KEEP, undefined]])
 
   constructor ({ store, handlerTimeoutMs, leaseMs, callbacksFor, onError, aborts }: DeliveryOptions) {
     this.#aborts = aborts

@@ -1,5 +1,6 @@
 import { invalidOptions } from './errors.js'
 import { consoleLogger, type Logger } from './logger.js'
+import { KEEP } from './steady.js'
 
 /**
  * What `claim` found:
@@ -90,7 +91,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly ttlMs: number
   /** Completed keys in the order they were completed, which is the order they expire in (one `ttlMs` for all). */
   readonly #done = new Map<string, number>()
-  readonly #claims = new Map<string, Claim>()
+  /** Claims in flight, and KEEP (steady.ts), which never expires and is not counted. */
+  readonly #claims = new Map<string | typeof KEEP, Claim>([[KEEP, { owner: '', expires: Number.POSITIVE_INFINITY }]])
   /**
    * Walks the done keys oldest first (with their expiry: no look-up), kept across evictions. `entries().next()` on a fresh iterator would step
    * over every slot deleted since V8 last rehashed the table (each re-insert leaves one), which made an
@@ -116,7 +118,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   /** Number of keys held (expired ones included until they are touched or evicted). */
-  get size (): number { return this.#done.size + this.#claims.size }
+  get size (): number { return this.#done.size + this.#claims.size - 1 }
 
   useLogger (logger: Logger): void { this.#logger = logger }
 
@@ -177,7 +179,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   /** Forgets keys while over maxKeys: expired ones first, then the done key expiring first; never a live claim. */
   #evict (now: number): void {
     const done = this.#done
-    while (done.size + this.#claims.size > this.maxKeys) {
+    while (this.size > this.maxKeys) {
       if (this.#claimsExpireBy <= now && this.#sweepClaims(now)) continue
       if (done.size === 0) return // only live claims left: kept, over maxKeys
       // every done key the iterator has passed was deleted, and done keys are only ever added at the end:
