@@ -52,36 +52,45 @@ export class Aborts {
 }
 
 /**
- * A notification callback's `ctx`: own data properties, except `signal`, read from the controller when first
- * asked for. On Node 20 an AbortSignal costs microseconds to make (most of a request's CPU), and few callbacks
- * read it; its controller is cheap and is aborted all the same, so a signal read late is aborted already.
+ * A callback's `ctx` whose `signal` is read from its controller when first asked for. On Node 20 an
+ * AbortSignal costs microseconds to make (most of a webhook request's CPU), and few callbacks read it; the
+ * controller is cheap and is aborted all the same, so a signal read late is aborted already. Subclasses add the
+ * other fields as own data properties.
  */
-export class DeliveryContext implements CallbackContext {
-  key: string
-  kind: NotificationKind
-  receivedAt: Date
-  headers: RequestHeaders
-  ip: string | undefined
-  log: Logger
+export class SignalContext {
   readonly #controller: AbortController
 
-  constructor (key: string, kind: NotificationKind, receivedAt: number, headers: RequestHeaders, ip: string | undefined, log: Logger, controller: AbortController) {
-    this.key = key
-    this.kind = kind
-    this.receivedAt = new Date(receivedAt)
-    this.headers = headers
-    this.ip = ip
-    this.log = log
+  constructor (controller: AbortController) {
     this.#controller = controller
   }
 
-  /** The controller of `ctx.signal`, for the delivery (not a property of the context: callbacks see only `signal`). */
-  static controllerOf (ctx: DeliveryContext): AbortController { return ctx.#controller }
+  /** The controller of `ctx.signal`, for the receiver (not a property of the context: callbacks see only `signal`). */
+  static controllerOf (ctx: SignalContext): AbortController { return ctx.#controller }
 
   get signal (): AbortSignal { return this.#controller.signal }
 
   /** Replaced by a callback: an own property from then on, as on a plain object. */
   set signal (value: AbortSignal) {
     Object.defineProperty(this, 'signal', { value, writable: true, enumerable: true, configurable: true })
+  }
+}
+
+/** A notification callback's `ctx` (see {@link SignalContext}). */
+export class DeliveryContext extends SignalContext implements CallbackContext {
+  key: string
+  kind: NotificationKind
+  receivedAt: Date
+  headers: RequestHeaders
+  ip: string | undefined
+  log: Logger
+
+  constructor (key: string, kind: NotificationKind, receivedAt: number, headers: RequestHeaders, ip: string | undefined, log: Logger, controller: AbortController) {
+    super(controller)
+    this.key = key
+    this.kind = kind
+    this.receivedAt = new Date(receivedAt)
+    this.headers = headers
+    this.ip = ip
+    this.log = log
   }
 }

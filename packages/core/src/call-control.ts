@@ -6,7 +6,7 @@
  * needs a flow. A callback that throws, is too slow, or returns an invalid flow gets the `fallback`
  * flow instead (never silence on the line), and `onError` is told.
  */
-import { type Aborts, timeoutReason } from './abort.js'
+import { type Aborts, SignalContext, timeoutReason } from './abort.js'
 import { TIMED_OUT, within } from './callbacks.js'
 import type { AnswerCall, DtmfInput } from './call-control-schemas.js'
 import { PiopiyWebhookError } from './errors.js'
@@ -91,6 +91,26 @@ export interface CallControlRequest {
   receivedAt: Date
   /** Its signal is `ctx.signal`. */
   controller: AbortController
+}
+
+/** The `ctx` of `onAnswer` and `onDtmf`: own data properties, and `signal` made when first read (see SignalContext). */
+class FlowContext extends SignalContext implements CallControlContext {
+  key: string
+  kind: CallControlRoute
+  receivedAt: Date
+  headers: Headers
+  ip: string | undefined
+  log: Logger
+
+  constructor (route: CallControlRoute, cmiuuid: string, req: CallControlRequest) {
+    super(req.controller)
+    this.key = `${route}:${cmiuuid}`
+    this.kind = route
+    this.receivedAt = req.receivedAt
+    this.headers = req.headers
+    this.ip = req.ip
+    this.log = req.log
+  }
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
@@ -202,8 +222,7 @@ export function createCallControl (options: CallControlOptions & { path: string,
       const appId = body.payload.appid ?? body.payload.app_id
       if (appId !== undefined && !req.allowsApp(Number(appId))) return await req.reject(403, [`appid: ${String(appId)} is not in auth.appIds`])
       const record = toRecord(route, body.payload)
-      const ctx: CallControlContext = { key: `${route}:${record.cmiuuid}`, kind: route, receivedAt: req.receivedAt, headers: req.headers, ip: req.ip, log: req.log, signal: req.controller.signal }
-      return await answer(route, callback, record, ctx, req, { callControlTimeoutMs, fallbackBody, aborts: options.aborts })
+      return await answer(route, callback, record, new FlowContext(route, record.cmiuuid, req), req, { callControlTimeoutMs, fallbackBody, aborts: options.aborts })
     }
   }
 }

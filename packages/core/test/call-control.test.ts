@@ -63,6 +63,19 @@ t.test('the documented answer samples (global and India) answer the flow, with t
   t.ok(Object.isFrozen(seen.calls[0]?.raw), 'raw is frozen')
 })
 
+t.test('ctx: key, kind, receivedAt, headers, ip and log are own properties; signal is read when asked for, and a callback may replace it', async t => {
+  const mine = new AbortController().signal
+  const { r, seen } = receiver({ onDtmf: (_, ctx) => { seen.contexts.push(ctx); ctx.signal = mine; return [{ action: 'hangup' }] } })
+  t.equal((await post(r, globalAnswer, { path: '/webhook/answer' })).status, 200)
+  t.equal((await post(r, dtmf, { path: '/webhook/action' })).status, 200)
+  const [answered, pressed] = seen.contexts as [CallControlContext, CallControlContext]
+  t.same(Object.keys(answered), ['key', 'kind', 'receivedAt', 'headers', 'ip', 'log'])
+  t.ok(answered.signal instanceof AbortSignal, 'a signal of its own')
+  t.equal(answered.signal.aborted, false, 'not aborted: the callback answered in time')
+  t.equal(pressed.signal, mine, 'the signal the callback set')
+  t.same(Object.keys(pressed), ['key', 'kind', 'receivedAt', 'headers', 'ip', 'log', 'signal'], 'an own property once set')
+})
+
 t.test('the documented DTMF sample (cmuuid spelling) reaches onDtmf with dtmf as a string; extra_params are parsed', async t => {
   const { r, seen } = receiver()
   t.equal((await post(r, dtmf, { path: '/webhook/action' })).body, '[{"action":"hangup"}]')
