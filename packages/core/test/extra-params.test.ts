@@ -116,14 +116,18 @@ t.test('the flat-object fast path reads exactly what the reader reads, and leave
     ['{:1}', undefined], ['{a 1}', undefined], ['{a: {b: 1}}', undefined], ['{a: [1]}', undefined], ['{a=[1}', { a: '[1' }],
     ['{a: }', undefined], ['{a: 1 x', undefined], ['{a: 1} x', undefined], ['{a: 1,}', { a: 1 }], ['{a: 1, }  ', { a: 1 }],
     ['{a: 1,} x', undefined], ["{a: 'b' c}", undefined], ['{a: 1, b: Akil Kumar}', { a: 1, b: 'Akil Kumar' }],
-    ['{__proto__: 1, a: 2, constructor=3}', { a: 2 }], ["{ 'Name': 'Akil', 'ID':8915726 }", { Name: 'Akil', ID: 8915726 }]
+    ['{__proto__: 1, a: 2, constructor=3}', { a: 2 }], ["{ 'Name': 'Akil', 'ID':8915726 }", { Name: 'Akil', ID: 8915726 }],
+    ['{a: 123456789012345 , b=7]', undefined], ['{a: 123456789012345 , b=7}', { a: 123456789012345, b: 7 }],
+    ['{a: 1234567890123456, b: 12345678901234567890}', { a: 1234567890123456, b: '12345678901234567890' }], ['{a: 0123, b: 12 c, c=9\u00a0}', { a: '0123', b: '12 c', c: 9 }],
+    ['{a: 9 ]}', undefined],
+    ['{a: 12', undefined], ['{a: 12 ', undefined]
   ]
   for (const [text, want] of cases) {
     t.strictSame(flatObject(text), want, text)
     if (want !== undefined) t.strictSame(readLoose(text), want, `${text}: the reader agrees`)
   }
   t.strictSame(parseExtraParams("{a: 'b\\'c', d: [1, {e: 2}]}"), { a: "b'c", d: [1, { e: 2 }] }, 'left to the reader')
-  const token = fc.constantFrom('{', '}', '[', ']', ':', '=', ',', ' ', '\u00a0', "'", '"', '\\', 'a', 'Name', '8915726', '-0', '1.50', 'true', 'null', '__proto__', "'x'", '"y"', 'b c')
+  const token = fc.constantFrom('{', '}', '[', ']', ':', '=', ',', ' ', '\u00a0', "'", '"', '\\', 'a', 'Name', '8915726', '-0', '1.50', 'true', 'null', '__proto__', "'x'", '"y"', 'b c', '0', '12', '1234567890123456')
   fc.assert(fc.property(fc.array(token, { maxLength: 24 }), tokens => {
     const text = `{${tokens.join('')}`
     const fast = flatObject(text)
