@@ -120,7 +120,8 @@ t.test('the flat-object fast path reads exactly what the reader reads, and leave
     ['{a: 123456789012345 , b=7]', undefined], ['{a: 123456789012345 , b=7}', { a: 123456789012345, b: 7 }],
     ['{a: 1234567890123456, b: 12345678901234567890}', { a: 1234567890123456, b: '12345678901234567890' }], ['{a: 0123, b: 12 c, c=9\u00a0}', { a: '0123', b: '12 c', c: 9 }],
     ['{a: 9 ]}', undefined],
-    ['{a: 12', undefined], ['{a: 12 ', undefined]
+    ['{a: 12', undefined], ['{a: 12 ', undefined], ['{a: 1, b: 2, c: 3, d: 4, e: 5, f: 6}', { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 }],
+    ['{f: 6, e: 5, d: 4, c: 3, b: 2, a: 1}', { f: 6, e: 5, d: 4, c: 3, b: 2, a: 1 }]
   ]
   for (const [text, want] of cases) {
     t.strictSame(flatObject(text), want, text)
