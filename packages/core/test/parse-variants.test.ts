@@ -105,6 +105,17 @@ t.test('missing optional fields are absent, not undefined', async t => {
   t.strictSame(st, { kind: 'stream', status: 'stream_connected', cmiuuid: 's', appId: 1, time: new Date(0), raw: { cmiuuid: 's', appid: 1, time: 0, status: 'stream_connected' } })
 })
 
+t.test('an inbound CDR built in one literal has the fields, values and key order of one built field by field', async t => {
+  // the full inbound CDR takes the one-literal path; with extra_params that parses in no style it takes the general one
+  const whole = cdr(t, fullCdr())
+  const general = cdr(t, { ...fullCdr(), extra_params: '{{' })
+  t.ok(whole?.extraParams !== undefined && general?.extraParams === undefined, 'one record of each path')
+  const { extraParams: _e, extraParamsRaw: _w, raw: _r, ...fields } = whole ?? {} as CdrRecord
+  const { extraParamsRaw: _g, raw: _q, ...generalFields } = general ?? {} as CdrRecord
+  t.strictSame(fields, generalFields)
+  t.strictSame(Object.keys(whole ?? {}).filter(key => key !== 'extraParams'), Object.keys(general ?? {}), 'the same order')
+})
+
 t.test('times: time in ms, start/end/answer time in seconds, fractions kept', async t => {
   const record = cdr(t, { ...fullCdr(), time: 1632318511123, start_time: 1632318510.5, end_time: 0, answer_time: 1 })
   t.strictSame(record?.time, new Date(1632318511123))
