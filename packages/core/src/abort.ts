@@ -48,6 +48,7 @@ export class Aborts {
     const reason = new DOMException(CLOSED_MESSAGE, 'AbortError')
     for (const controller of this.#running) if (controller !== KEEP) controller.abort(reason)
     this.#running.clear()
+    this.#running.add(KEEP) // never empty (steady.ts)
   }
 }
 

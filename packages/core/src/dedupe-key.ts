@@ -12,20 +12,10 @@ import type { Notification } from './records.js'
 
 const escapeChar = (c: string): string => c === '%' ? '%25' : '%3A'
 
-/** The last app id written, and its text: a receiver sees one or a few app ids, and `String(n)` allocates each time. */
-let lastAppId = Number.NaN
-let lastAppIdText = ''
-
 /** A field written so that it cannot contain a separator, nor be read as another field or as "missing". */
 export function keyField (value: string | number | undefined): string {
   if (value === undefined) return '-'
-  if (typeof value === 'number') {
-    if (value !== lastAppId) {
-      lastAppId = value
-      lastAppIdText = String(value)
-    }
-    return lastAppIdText
-  }
+  if (typeof value === 'number') return String(value) // only when the prefix is built anew (prefixOf below)
   // two indexOf scans cost less than a regular expression test on these short fields
   if (value.includes('%') || value.includes(':')) return value.replace(/[%:]/g, escapeChar)
   return value === '-' ? '%2D' : value

@@ -165,11 +165,17 @@ class LooseReader {
     // a bare word runs to the next separator: `value`, `Akil Kumar`, `8915726`, `true`
     const start = this.pos
     const text = this.text
-    for (let c = code; this.pos < text.length && c !== COMMA && c !== CLOSE && c !== CLOSE_LIST; c = text.charCodeAt(++this.pos));
+    this.pos = wordEnd(text, start)
     const word = text.slice(start, this.pos).trim()
     if (word === '') this.fail()
     return bareValue(word)
   }
+}
+
+/** Where the bare word at `pos` ends: at the next `,`, `}` or `]`, or at the end of the text. */
+function wordEnd (text: string, pos: number): number {
+  for (let c = codeAt(text, pos); pos < text.length && c !== COMMA && c !== CLOSE && c !== CLOSE_LIST; c = codeAt(text, ++pos));
+  return pos
 }
 
 /** The position of the first character at or after `pos` that is not a space. */
@@ -233,13 +239,13 @@ export function flatObject (text: string): Record<string, Value> | undefined {
       while (isSpace(code)) code = codeAt(text, ++pos)
       if (digits <= 15 && (code === COMMA || code === CLOSE || code === CLOSE_LIST)) value = n
       else { // a longer number or a word that starts with digits: the rest of the bare word, as below
-        for (let c = code; pos < end && c !== COMMA && c !== CLOSE && c !== CLOSE_LIST; c = codeAt(text, ++pos));
+        pos = wordEnd(text, pos)
         value = bareValue(text.slice(start, pos).trim())
       }
     } else {
       if (code === OPEN || (code === OPEN_LIST && sep === COLON)) return undefined
       const start = pos // a bare word, as LooseReader.value reads it
-      for (let c = code; pos < end && c !== COMMA && c !== CLOSE && c !== CLOSE_LIST; c = codeAt(text, ++pos));
+      pos = wordEnd(text, pos)
       const word = text.slice(start, pos).trim()
       if (word === '') return undefined
       value = bareValue(word)
