@@ -11,7 +11,7 @@ import { failure, PiopiyWebhookError } from './errors.js'
 import { callHook } from './hooks.js'
 import { claimNow, type ClaimResult, completeNow, type IdempotencyStore, type MemoryIdempotencyStore, synchronous } from './idempotency.js'
 import { Deadlines } from './deadlines.js'
-import { holdLease, nothing, ownerTokens, renewEvery } from './lease.js'
+import { holdLease, nothing, ownerTokens, receiverId, renewEvery } from './lease.js'
 import type { Notification } from './records.js'
 import { KEEP } from './steady.js'
 import type { Logger } from './logger.js'
@@ -40,8 +40,11 @@ interface Claim { store: IdempotencyStore, owner: string, stopLease: () => void 
 /** The answer to a delivery: now, or once the callbacks (or the store) have settled. Its promise never rejects. */
 export type Answer = WebhookResponse | Promise<WebhookResponse>
 
-/** A request's part in its delivery: its key, when it arrived (ms), its headers, the client's address and the log. */
-export interface Arrival { key: string, receivedAt: number, headers: RequestHeaders, ip: string | undefined, log: Logger }
+/**
+ * A request's part in its delivery: its key, when it arrived (ms), `now` (a `Date.now()` read in the turn that
+ * calls `deliver`: `receivedAt` itself when the body was in memory), its headers, the client's address and the log.
+ */
+export interface Arrival { key: string, receivedAt: number, now: number, headers: RequestHeaders, ip: string | undefined, log: Logger }
 
 /** A store call that did not settle within `handlerTimeoutMs`. */
 const LATE = Symbol('late')
@@ -68,7 +71,9 @@ export class Delivery {
   readonly #aborts: Aborts
   /** An in-flight claim is a lease, renewed while its callbacks run: if this process dies, another copy may run after it. */
   readonly #leaseMs: number
-  readonly #nextOwner = ownerTokens()
+  /** This receiver's id: the owner of its claims in the memory store, and the stem of its owner tokens elsewhere. */
+  readonly #id = receiverId()
+  readonly #nextOwner = ownerTokens(this.#id)
   /** Answers of copies being processed here and waiting for a callback, so that a concurrent duplicate waits and ends the same. */
   readonly #inFlight = new Map<string | typeof KEEP, Promise<WebhookResponse> | undefined>([[KEEP, undefined]])
 
@@ -92,17 +97,18 @@ export class Delivery {
     const { key, log } = arrival
     if (n.kind === 'unknown') log.info({ cmiuuid: n.cmiuuid, status: n.status }, 'piopiy-webhooks: notification of unknown kind, acknowledged')
     const store = this.#store
-    if (store === undefined) return this.#run(n, this.#context(n, arrival), undefined)
+    if (store === undefined) return this.#run(n, this.#context(n, arrival), undefined, arrival.now)
     const waiting = this.#inFlight.get(key)
     if (waiting !== undefined) return waiting
     const sync = this.#sync
     if (sync === undefined) return this.#claimAndRun(store, n, this.#context(n, arrival)).then(undefined, (err: unknown) => failedAnswer(log, err))
-    const owner = this.#nextOwner()
     // a claim in this process's memory lapses only if this process dies, and the store with it: held until it is
-    // settled, as renewing it every third of leaseMs while the callbacks run would hold it (without the timer)
-    const claim = sync[claimNow](key, Number.POSITIVE_INFINITY, owner)
+    // settled, as renewing it every third of leaseMs while the callbacks run would hold it (without the timer).
+    // As no claim of this store is ever taken over, this receiver's id is owner enough (no token made per claim).
+    const owner = this.#id
+    const claim = sync[claimNow](key, Number.POSITIVE_INFINITY, owner, arrival.now)
     // in flight here is in #inFlight (above): 'in-flight' is another receiver's that shares the store
-    if (claim === 'claimed') return this.#run(n, this.#context(n, arrival), { store, owner, stopLease: nothing })
+    if (claim === 'claimed') return this.#run(n, this.#context(n, arrival), { store, owner, stopLease: nothing }, arrival.now)
     return answerOf(claim === 'done' ? 'duplicate' : 'busy')
   }
 
@@ -146,23 +152,26 @@ export class Delivery {
     return storeSilent('claim', this.#timeoutMs, ctx.key)
   }
 
-  /** Runs the callbacks and settles the claim `claimedIn` holds (none when dedupe is off); without a promise when they are synchronous. */
-  #run (n: Notification, ctx: DeliveryContext, claimedIn: Claim | undefined): Answer {
+  /**
+   * Runs the callbacks and settles the claim `claimedIn` holds (none when dedupe is off); without a promise when
+   * they are synchronous. `now`: a `Date.now()` read in this turn, if there is one (else the clock is read).
+   */
+  #run (n: Notification, ctx: DeliveryContext, claimedIn: Claim | undefined, now?: number): Answer {
     let running: Running | undefined
     try {
       running = invoke(this.#callbacksFor(n), n, ctx)
     } catch (err) {
       return this.#answer(this.#failed(err as PiopiyWebhookError, ctx, claimedIn), ctx, claimedIn)
     }
-    if (running === undefined) return this.#answer(this.#processed(ctx, claimedIn), ctx, claimedIn)
+    if (running === undefined) return this.#answer(this.#processed(ctx, claimedIn, now), ctx, claimedIn)
     if (claimedIn !== undefined && this.#sync === undefined) claimedIn.stopLease = holdLease(claimedIn.store, ctx.key, claimedIn.owner, this.#leaseMs, ctx.log, this.#renewals)
-    const answer = this.#waitFor(running, ctx, claimedIn)
+    const answer = this.#waitFor(running, ctx, claimedIn, now)
     if (claimedIn !== undefined) this.#inFlight.set(ctx.key, answer)
     return answer
   }
 
   /** The callbacks' end, or `handlerTimeoutMs` (which aborts `ctx.signal`), whichever comes first: the one promise of the delivery. */
-  #waitFor (running: Running, ctx: DeliveryContext, claimedIn: Claim | undefined): Promise<WebhookResponse> {
+  #waitFor (running: Running, ctx: DeliveryContext, claimedIn: Claim | undefined, now: number | undefined): Promise<WebhookResponse> {
     const controller = DeliveryContext.controllerOf(ctx)
     this.#aborts.hold(controller)
     return new Promise(resolve => {
@@ -170,7 +179,7 @@ export class Delivery {
         this.#aborts.drop(controller)
         controller.abort(timeoutReason(`handlerTimeoutMs (${this.#timeoutMs} ms) passed`))
         resolve(this.#answer(this.#timedOut(running, ctx, claimedIn), ctx, claimedIn))
-      })
+      }, now)
       running.promise.then(() => {
         if (!this.#timeouts.cancel(deadline)) return
         this.#aborts.drop(controller)
@@ -195,13 +204,13 @@ export class Delivery {
     return answerOf(outcome)
   }
 
-  /** The callbacks resolved: the claim completed, and `processed`. */
-  #processed (ctx: CallbackContext, claimedIn: Claim | undefined): Outcome | Promise<Outcome> {
+  /** The callbacks resolved: the claim completed (as of `now`, when they ended in its turn), and `processed`. */
+  #processed (ctx: CallbackContext, claimedIn: Claim | undefined, now?: number): Outcome | Promise<Outcome> {
     const sync = this.#sync
     if (claimedIn === undefined) return 'processed'
     // every claim is in #store: with a synchronous one (no lease renewed), complete it now (a map update, which does not fail)
     if (sync === undefined) return this.#settle(ctx, claimedIn, true).then(() => 'processed')
-    sync[completeNow](ctx.key, claimedIn.owner)
+    sync[completeNow](ctx.key, claimedIn.owner, now)
     return 'processed'
   }
 

@@ -130,9 +130,13 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this[completeNow](key, owner)
   }
 
-  /** `claim` without a promise: the receiver calls it directly when `claim` and `complete` are this class's own. */
-  [claimNow] (key: string, ttlMs: number, owner: string): ClaimResult {
-    const now = this.#clock()
+  /**
+   * `claim` without a promise: the receiver calls it directly when `claim` and `complete` are this class's own.
+   * `at` is a `Date.now()` the receiver read earlier in the same turn, taken as the time when this store's clock
+   * is `Date.now` (see `#clockAt`).
+   */
+  [claimNow] (key: string, ttlMs: number, owner: string, at?: number): ClaimResult {
+    const now = this.#clockAt(at)
     const done = this.#done.get(key)
     if (done !== undefined) {
       if (done > now) return 'done'
@@ -147,8 +151,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   /** `complete` without a promise (see `claimNow`). */
-  [completeNow] (key: string, _owner: string): void {
-    const now = this.#clock()
+  [completeNow] (key: string, _owner: string, at?: number): void {
+    const now = this.#clockAt(at)
     // a claimed key is never done as well (a claim is only made when no unexpired done marker is left, and
     // completing deletes the claim): the common case needs no look-up of the done keys
     if (!this.#claims.delete(key)) { // not claimed (its claim lapsed and was swept, or was released)
@@ -175,6 +179,16 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   #clock (): number { return this.#now() - this.#origin }
+
+  /**
+   * The time: `at` (a `Date.now()` read earlier in the same turn: nothing was claimed or completed since, so the
+   * done keys stay in the order they expire in) when this store's clock is the `Date.now` of now, else its own
+   * clock. The receiver reads the clock once per request this way instead of three times (a read costs ~50 ns
+   * on some VMs); a clock given to the constructor, or a fake `Date` installed after it, is read as before.
+   */
+  #clockAt (at: number | undefined): number {
+    return at !== undefined && this.#now === Date.now ? at - this.#origin : this.#clock()
+  }
 
   /** Forgets keys while over maxKeys: expired ones first, then the done key expiring first; never a live claim. */
   #evict (now: number): void {

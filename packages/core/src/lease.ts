@@ -11,9 +11,11 @@ import type { Logger } from './logger.js'
 /** A lease that needs no renewal (yet). */
 export const nothing = (): void => {}
 
-/** Makes owner tokens: a random id of this receiver, then a counter (`'Zk3…:1'`, `'Zk3…:2'`, …). */
-export function ownerTokens (): () => string {
-  const id = randomBytes(9).toString('base64url')
+/** A random id for one receiver, unique across processes (`'Zk3…'`). */
+export const receiverId = (): string => randomBytes(9).toString('base64url')
+
+/** Makes owner tokens: the receiver's `id`, then a counter (`'Zk3…:1'`, `'Zk3…:2'`, …). */
+export function ownerTokens (id: string): () => string {
   let seq = 0
   return () => `${id}:${++seq}`
 }

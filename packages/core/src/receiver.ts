@@ -85,12 +85,12 @@ function handle (setup: Setup, req: WebhookRequest): Answer {
   if (req.method !== 'POST' && req.method.toUpperCase() !== 'POST') return METHOD_NOT_ALLOWED
   const ip = setup.auth.clientIp(req.ip, req.headers)
   const body = requestBody(req, setup.opts.bodyLimit, setup.bodyTimeouts)
-  if (!(body instanceof Promise)) return checked(setup, { req, route, ip, receivedAt, body })
-  return body.then(read => checked(setup, { req, route, ip, receivedAt, body: read })).then(undefined, (err: unknown) => failed(setup, req, err))
+  if (!(body instanceof Promise)) return checked(setup, { req, route, ip, receivedAt, now: receivedAt, body })
+  return body.then(read => checked(setup, { req, route, ip, receivedAt, now: Date.now(), body: read })).then(undefined, (err: unknown) => failed(setup, req, err))
 }
 
-/** A request whose body has been read. */
-interface Received { req: WebhookRequest, route: string, ip: string | undefined, receivedAt: number, body: RequestBody }
+/** A request whose body has been read; `now` is the clock read in this turn (`receivedAt` when the body was in memory). */
+interface Received { req: WebhookRequest, route: string, ip: string | undefined, receivedAt: number, now: number, body: RequestBody }
 
 /** Auth, content-type, size, then the notification (parsed, app allowed, delivered) or a call-control request. */
 function checked (setup: Setup, received: Received): Answer {
@@ -112,7 +112,7 @@ function checked (setup: Setup, received: Received): Answer {
   if (!result.ok) return reject(setup, received, 400, result.reasons)
   const n = result.notification
   if (!auth.allowsApp(n.appId)) return reject(setup, received, 403, [`appid: ${String(n.appId)} is not in auth.appIds`])
-  return setup.delivery.deliver(n, { key: dedupeKey(n), receivedAt: received.receivedAt, headers, ip, log: req.log ?? opts.logger })
+  return setup.delivery.deliver(n, { key: dedupeKey(n), receivedAt: received.receivedAt, now: received.now, headers, ip, log: req.log ?? opts.logger })
 }
 
 /** A rejection: `onInvalid` told (with the body as text), then the 4xx; a body left (partly) unread closes the connection. */

@@ -24,6 +24,22 @@ t.test('a re-delivered CDR fires once; copies answer 200 duplicate', async t => 
   t.equal(fired, 1)
 })
 
+t.test('a memory store with a clock of its own keeps time by it, for the receiver\'s claims and completes too', async t => {
+  // the receiver hands the memory store the Date.now() it read for the request; a store with its own clock must not take it
+  for (const callback of ['sync', 'async'] as const) {
+    let now = 0
+    let fired = 0
+    const store = new MemoryIdempotencyStore({ ttlMs: 1000, now: () => now })
+    const receiver = receiverWith({ idempotency: store, onInboundAnswered: callback === 'sync' ? () => { fired++ } : async () => { fired++ } })
+    await post(receiver, seedCdr())
+    now = 999
+    t.same(json(await post(receiver, seedCdr())), { ok: true, duplicate: true }, `${callback}: done until ttlMs by the store's clock`)
+    now = 1000
+    t.same(json(await post(receiver, seedCdr())), { ok: true }, `${callback}: expired by the store's clock, so the copy runs again`)
+    t.equal(fired, 2, callback)
+  }
+})
+
 t.test('legs, kinds and apps are told apart by the key', async t => {
   const keys: string[] = []
   const receiver = receiverWith({ onNotification: (_, ctx) => { keys.push(ctx.key) } })
