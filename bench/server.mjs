@@ -1,6 +1,6 @@
 // One benchmark server, in its own process: `node bench/server.mjs <target>`.
 // Listens on 127.0.0.1 (random port), tells the parent the port over IPC, counts the requests its
-// handler or callback saw (the parent asks with 'stats' and gets its CPU time too), and exits on 'exit'.
+// handler or callback saw (the parent asks with 'stats' and gets its CPU time and resource usage too), and exits on 'exit'.
 // BENCH_TREE=<dir> loads our packages from another built checkout (bench:compare); frameworks come from here.
 import http from 'node:http'
 import { pathToFileURL } from 'node:url'
@@ -102,6 +102,15 @@ const targets = {
   async 'fastify-adapter-no-dedupe-sync' () {
     return await fastifyAdapter({ onInboundAnswered: countSync, idempotency: false })
   },
+  // the memory store at 1,000 and 10,000 keys (bench/tools/steps.mjs store): what its size costs, against the default 100,000
+  async 'fastify-adapter-sync-1k' () {
+    const { MemoryIdempotencyStore } = await ours('core')
+    return await fastifyAdapter({ onInboundAnswered: countSync, idempotency: new MemoryIdempotencyStore({ maxKeys: 1000 }) })
+  },
+  async 'fastify-adapter-sync-10k' () {
+    const { MemoryIdempotencyStore } = await ours('core')
+    return await fastifyAdapter({ onInboundAnswered: countSync, idempotency: new MemoryIdempotencyStore({ maxKeys: 10_000 }) })
+  },
   async 'fastify-adapter-sync' () {
     return await fastifyAdapter({ onInboundAnswered: countSync })
   },
@@ -179,7 +188,7 @@ try {
   }
   process.on('disconnect', () => process.exit(0)) // the parent went away: never leave a server behind
   process.on('message', message => {
-    if (message === 'stats') process.send({ calls, cpu: process.cpuUsage() })
+    if (message === 'stats') process.send({ calls, cpu: process.cpuUsage(), ru: process.resourceUsage() })
     else if (message === 'exit') process.exit(0)
   })
   process.send({ ready: true, port })

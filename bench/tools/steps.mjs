@@ -1,4 +1,4 @@
-// Where a webhook's server CPU goes: `node bench/tools/steps.mjs [fastify|hono]` (after `npm run build`).
+// Where a webhook's server CPU goes: `node bench/tools/steps.mjs [fastify|hono|store]` (after `npm run build`).
 // Measures the framework's bare route, then servers that each add one piece of the adapter, with the load
 // and settings of bench/http.mjs (paired rounds), and prints a markdown table of the server CPU per
 // request and what each step adds. Not part of `npm run bench`: bench/findings.md quotes it.
@@ -22,8 +22,14 @@ const HONO = [
   ['hono-adapter-sync', DEDUPE],
   ['hono-adapter', ASYNC]
 ]
-const STEPS = { fastify: FASTIFY, hono: HONO }[process.argv[2] ?? 'fastify']
-if (STEPS === undefined) throw new Error('usage: node bench/tools/steps.mjs [fastify|hono]')
+const STORE = [
+  ['fastify-adapter-no-dedupe-sync', 'the Fastify adapter with `idempotency: false` and a synchronous callback'],
+  ['fastify-adapter-sync-1k', 'dedupe on, a memory store of `maxKeys` 1,000 (full and evicting after the first second)'],
+  ['fastify-adapter-sync-10k', 'the same, 10,000 keys'],
+  ['fastify-adapter-sync', 'the same, 100,000 keys (the default)']
+]
+const STEPS = { fastify: FASTIFY, hono: HONO, store: STORE }[process.argv[2] ?? 'fastify']
+if (STEPS === undefined) throw new Error('usage: node bench/tools/steps.mjs [fastify|hono|store]')
 
 const settings = httpSettings(os.cpus().length)
 const sides = STEPS.map(([server]) => ({ key: server, config: { id: server, server, load: 'fresh' } }))
