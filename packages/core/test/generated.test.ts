@@ -105,3 +105,8 @@ t.test('each quick pattern check says yes only where its expression matches, and
   }
   t.match(validatorsSource(), /if\(!\(decimalText\(data\d+\) \|\| pattern\d+\.test\(data\d+\)\)\)/, 'a known pattern is checked quickly first')
 })
+
+t.test('the wire validators take the payload alone (no options object per call)', async t => {
+  t.notMatch(validatorsSource(), /instancePath=""|rootData/)
+  t.match(validatorsSource(), /function validate\d+\(data\)\{const instancePath = "";/)
+})
