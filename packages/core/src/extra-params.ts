@@ -15,7 +15,7 @@ const MAX_DEPTH = 32
 /** Parses `extra_params` from any documented style; `undefined` when it fits none. */
 export function parseExtraParams (raw: string): Record<string, unknown> | undefined {
   const text = raw.trim()
-  if (text[0] !== '{') return undefined
+  if (codeAt(text, 0) !== OPEN) return undefined // codes, not one-character strings: each `text[i]` was a call
   if (looksLikeJson(text)) {
     try {
       return parseJson(text) as Record<string, unknown>
@@ -39,8 +39,9 @@ export function readLoose (text: string): Record<string, Value> | undefined {
 /** `{"` or `{}` after optional spaces: worth a JSON.parse (style a); other styles skip the throw. */
 function looksLikeJson (text: string): boolean {
   let i = 1
-  while (isSpace(codeAt(text, i))) i++
-  return text[i] === '"' || text[i] === '}'
+  let code = codeAt(text, 1)
+  while (isSpace(code)) code = codeAt(text, ++i)
+  return code === DOUBLE_QUOTE || code === CLOSE
 }
 
 /**
