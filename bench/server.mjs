@@ -26,6 +26,12 @@ async function fastifyAdapter (options) {
   await app.register(piopiyPlugin, options)
   return app
 }
+/** The Fastify adapter with a synchronous callback and a memory store of `maxKeys` keys. */
+async function fastifyAdapterWithStore (maxKeys) {
+  const { MemoryIdempotencyStore } = await ours('core')
+  return await fastifyAdapter({ onInboundAnswered: countSync, idempotency: new MemoryIdempotencyStore({ maxKeys }) })
+}
+
 /** Hono on @hono/node-server with the web adapter, mounted as the README mounts it. */
 async function honoAdapter (options) {
   const { Hono } = await import('hono')
@@ -104,12 +110,10 @@ const targets = {
   },
   // the memory store at 1,000 and 10,000 keys (bench/tools/steps.mjs store): what its size costs, against the default 100,000
   async 'fastify-adapter-sync-1k' () {
-    const { MemoryIdempotencyStore } = await ours('core')
-    return await fastifyAdapter({ onInboundAnswered: countSync, idempotency: new MemoryIdempotencyStore({ maxKeys: 1000 }) })
+    return await fastifyAdapterWithStore(1000)
   },
   async 'fastify-adapter-sync-10k' () {
-    const { MemoryIdempotencyStore } = await ours('core')
-    return await fastifyAdapter({ onInboundAnswered: countSync, idempotency: new MemoryIdempotencyStore({ maxKeys: 10_000 }) })
+    return await fastifyAdapterWithStore(10_000)
   },
   async 'fastify-adapter-sync' () {
     return await fastifyAdapter({ onInboundAnswered: countSync })
