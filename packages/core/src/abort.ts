@@ -53,20 +53,32 @@ export class Aborts {
 }
 
 /**
- * A callback's `ctx` whose `signal` is read from its controller when first asked for. On Node 20 an
- * AbortSignal costs microseconds to make (most of a webhook request's CPU), and few callbacks read it; the
- * controller is cheap and is aborted all the same, so a signal read late is aborted already. Subclasses add the
- * other fields as own data properties.
+ * A callback's `ctx` (a notification's, `kind` one of its kinds; or `onAnswer`'s and `onDtmf`'s, `kind` its route):
+ * own data properties, except `signal`, read from its controller when first asked for. On Node 20 an AbortSignal
+ * costs microseconds to make (most of a webhook request's CPU), and few callbacks read it; the controller is cheap
+ * and is aborted all the same, so a signal read late is aborted already.
  */
-export class SignalContext {
+export class SignalContext<Kind extends string> {
+  key: string
+  kind: Kind
+  receivedAt: Date
+  headers: RequestHeaders
+  ip: string | undefined
+  log: Logger
   readonly #controller: AbortController
 
-  constructor (controller: AbortController) {
+  constructor (key: string, kind: Kind, receivedAt: Date, headers: RequestHeaders, ip: string | undefined, log: Logger, controller: AbortController) {
+    this.key = key
+    this.kind = kind
+    this.receivedAt = receivedAt
+    this.headers = headers
+    this.ip = ip
+    this.log = log
     this.#controller = controller
   }
 
   /** The controller of `ctx.signal`, for the receiver (not a property of the context: callbacks see only `signal`). */
-  static controllerOf (ctx: SignalContext): AbortController { return ctx.#controller }
+  static controllerOf (ctx: SignalContext<string>): AbortController { return ctx.#controller }
 
   get signal (): AbortSignal { return this.#controller.signal }
 
@@ -76,22 +88,5 @@ export class SignalContext {
   }
 }
 
-/** A notification callback's `ctx` (see {@link SignalContext}). */
-export class DeliveryContext extends SignalContext implements CallbackContext {
-  key: string
-  kind: NotificationKind
-  receivedAt: Date
-  headers: RequestHeaders
-  ip: string | undefined
-  log: Logger
-
-  constructor (key: string, kind: NotificationKind, receivedAt: number, headers: RequestHeaders, ip: string | undefined, log: Logger, controller: AbortController) {
-    super(controller)
-    this.key = key
-    this.kind = kind
-    this.receivedAt = new Date(receivedAt)
-    this.headers = headers
-    this.ip = ip
-    this.log = log
-  }
-}
+/** A notification callback's `ctx` (a {@link CallbackContext}). */
+export type DeliveryContext = SignalContext<NotificationKind>

@@ -93,26 +93,6 @@ export interface CallControlRequest {
   controller: AbortController
 }
 
-/** The `ctx` of `onAnswer` and `onDtmf`: own data properties, and `signal` made when first read (see SignalContext). */
-class FlowContext extends SignalContext implements CallControlContext {
-  key: string
-  kind: CallControlRoute
-  receivedAt: Date
-  headers: Headers
-  ip: string | undefined
-  log: Logger
-
-  constructor (route: CallControlRoute, cmiuuid: string, req: CallControlRequest) {
-    super(req.controller)
-    this.key = `${route}:${cmiuuid}`
-    this.kind = route
-    this.receivedAt = req.receivedAt
-    this.headers = req.headers
-    this.ip = req.ip
-    this.log = req.log
-  }
-}
-
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
 /** The request validators: Ajv's standalone code, generated at build time (scripts/generate.ts). */
 const validators: Record<CallControlRoute, Validator> = { answer: answerValidator as Validator, dtmf: dtmfValidator as Validator }
@@ -222,7 +202,8 @@ export function createCallControl (options: CallControlOptions & { path: string,
       const appId = body.payload.appid ?? body.payload.app_id
       if (appId !== undefined && !req.allowsApp(Number(appId))) return await req.reject(403, [`appid: ${String(appId)} is not in auth.appIds`])
       const record = toRecord(route, body.payload)
-      return await answer(route, callback, record, new FlowContext(route, record.cmiuuid, req), req, { callControlTimeoutMs, fallbackBody, aborts: options.aborts })
+      const ctx: CallControlContext = new SignalContext(`${route}:${record.cmiuuid}`, route, req.receivedAt, req.headers, req.ip, req.log, req.controller)
+      return await answer(route, callback, record, ctx, req, { callControlTimeoutMs, fallbackBody, aborts: options.aborts })
     }
   }
 }

@@ -4,7 +4,7 @@
  * receiver turns the outcome into an answer (answers.ts). Every call to an asynchronous store is bounded by
  * `handlerTimeoutMs` too: a store that never answers costs a 503, never a hung request.
  */
-import { type Aborts, DeliveryContext, timeoutReason } from './abort.js'
+import { type Aborts, type DeliveryContext, SignalContext, timeoutReason } from './abort.js'
 import { answerOf, failedAnswer } from './answers.js'
 import { callbackFailed, type CallbackTable, invoke, type Running } from './callbacks.js'
 import { failure, PiopiyWebhookError } from './errors.js'
@@ -114,7 +114,7 @@ export class Delivery {
 
   /** The callbacks' context, with a controller of its own (made when a notification is to be run or reported). */
   #context (n: Notification, { key, receivedAt, headers, ip, log }: Arrival): DeliveryContext {
-    return new DeliveryContext(key, n.kind, receivedAt, headers, ip, log, this.#aborts.open())
+    return new SignalContext(key, n.kind, new Date(receivedAt), headers, ip, log, this.#aborts.open())
   }
 
   async #claimAndRun (store: IdempotencyStore, n: Notification, ctx: DeliveryContext): Promise<WebhookResponse> {
@@ -172,7 +172,7 @@ export class Delivery {
 
   /** The callbacks' end, or `handlerTimeoutMs` (which aborts `ctx.signal`), whichever comes first: the one promise of the delivery. */
   #waitFor (running: Running, ctx: DeliveryContext, claimedIn: Claim | undefined, now: number | undefined): Promise<WebhookResponse> {
-    const controller = DeliveryContext.controllerOf(ctx)
+    const controller = SignalContext.controllerOf(ctx)
     this.#aborts.hold(controller)
     return new Promise(resolve => {
       const deadline = this.#timeouts.add(() => {
