@@ -21,9 +21,12 @@ export function keyField (value: string | number | undefined): string {
   return value === '-' ? '%2D' : value
 }
 
-/** The fields before the cmiuuid, as last written: a receiver sees a few combinations, mostly the same one in a row. */
+/**
+ * The fields before the cmiuuid, as last written: a receiver sees a few combinations, mostly the same one in a row.
+ * It starts with a kind no notification has, so the first prefix is built like any other.
+ */
 let last: { kind: string, appId?: number | undefined, direction?: string | undefined, status?: string | undefined, leg?: string | undefined, prefix: string } =
-  { kind: 'unknown', prefix: 'unknown:-:-:-:-:' }
+  { kind: '', prefix: '' }
 
 /** `kind:appId:direction:status:leg:` of `n`: the last one when its fields are the same. */
 function prefixOf (n: Notification): string {
