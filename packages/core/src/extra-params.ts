@@ -237,7 +237,8 @@ export function flatObject (text: string): Record<string, Value> | undefined {
       let n = 0
       do { n = n * 10 + code - 48; code = codeAt(text, ++pos) } while (code >= 48 && code <= 57)
       const digits = pos - start
-      while (isSpace(code)) code = codeAt(text, ++pos)
+      pos = skip(text, pos)
+      code = codeAt(text, pos)
       if (digits <= 15 && (code === COMMA || code === CLOSE || code === CLOSE_LIST)) value = n
       else { // a longer number or a word that starts with digits: the rest of the bare word, as below
         pos = wordEnd(text, pos)
