@@ -98,6 +98,12 @@ export async function measure (server, seconds, connections) {
     cpuPerRequest: (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / answered,
     /** the part of it spent in the kernel (socket reads and writes) */
     systemPerRequest: (after.cpu.system - before.cpu.system) / answered,
+    /**
+     * minor page faults per 1,000 answered requests: memory the server touched for the first time (its heap
+     * growing, pages the GC gave back and took again). A count, not a time: the load of the machine does not
+     * scale it, and a process whose count is high pays for it in CPU (bench/findings.md, "Seventh round")
+     */
+    faultsPerThousand: (after.ru.minorPageFault - before.ru.minorPageFault) * 1000 / answered,
     latencyP99: result.latency.p99,
     ok: result['2xx'],
     non2xx: result.non2xx,
@@ -179,6 +185,7 @@ const summary = (config, s) => ({
   rounds: s.length,
   cpuPerRequest: median(s.map(x => x.cpuPerRequest)),
   systemPerRequest: median(s.map(x => x.systemPerRequest)),
+  faultsPerThousand: median(s.map(x => x.faultsPerThousand)),
   rps: median(s.map(x => x.rps)),
   latencyP99: median(s.map(x => x.latencyP99)),
   ok: s.reduce((sum, x) => sum + x.ok, 0),

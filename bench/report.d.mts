@@ -6,6 +6,8 @@ export interface HttpResult {
   rps: number
   cpuPerRequest: number
   systemPerRequest: number
+  /** minor page faults per 1,000 requests (absent in runs written before they were counted) */
+  faultsPerThousand?: number
   latencyP99: number
   rounds: number
   ok: number

@@ -116,8 +116,9 @@ function httpSection (http) {
   lines.push('', '![server CPU per request and req/s per framework: bare route, adapter, adapter with duplicates, reference servers](benchmarks.svg)', '')
   lines.push('<details><summary>Every round\'s ratio, and what the servers saw</summary>', '')
   for (const c of http.comparisons) lines.push(`- ${c.id} (${c.kind}): ${c.cpu.ratios.map(r => fixed(r)).join(', ')}`)
-  lines.push('', '| server | CPU µs/req (median) | of it in the kernel | req/s (median) | 2xx | non-2xx | errors | handler or callback calls |', '|---|---:|---:|---:|---:|---:|---:|---:|')
-  for (const r of http.results) lines.push(`| ${r.id} | ${fixed(r.cpuPerRequest, 1)} | ${fixed(r.systemPerRequest, 1)} | ${int(r.rps)} | ${int(r.ok)} | ${r.non2xx} | ${r.errors} | ${int(r.calls)} |`)
+  lines.push('', '| server | CPU µs/req (median) | of it in the kernel | minor page faults / 1,000 req (median) | req/s (median) | 2xx | non-2xx | errors | handler or callback calls |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+  // runs written before the page faults were counted have none: '–'
+  for (const r of http.results) lines.push(`| ${r.id} | ${fixed(r.cpuPerRequest, 1)} | ${fixed(r.systemPerRequest, 1)} | ${r.faultsPerThousand === undefined ? '–' : int(r.faultsPerThousand)} | ${int(r.rps)} | ${int(r.ok)} | ${r.non2xx} | ${r.errors} | ${int(r.calls)} |`)
   lines.push('', 'Calls count the measured rounds (a few requests answered just after a round\'s load stopped count too). With a fresh `cmiuuid` per request the adapters\' callback runs once per request; with duplicates, once per server process (in its warm-up).', '', '</details>', '')
   return lines
 }

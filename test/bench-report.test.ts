@@ -11,7 +11,7 @@ const result = (id: string, framework: string, variant: HttpResult['variant'], r
 })
 
 const results: HttpResult[] = [
-  result('fastify-bare', 'fastify', 'bare', 18_000, 40),
+  { ...result('fastify-bare', 'fastify', 'bare', 18_000, 40), faultsPerThousand: 51.4 },
   result('fastify-adapter', 'fastify', 'adapter', 9_000, 80),
   result('fastify-duplicate', 'fastify', 'duplicate', 12_000, 60),
   result('express-bare', 'express', 'bare', 5_000, 180),
@@ -94,6 +94,8 @@ t.test('the markdown: machine, paired ratios with their IQR and verdicts, every 
   t.match(md, "| @octokit/webhooks' createNodeMiddleware on node:http")
   t.match(md, '**fastify-adapter / octokit, CPU per request: 1.60×** (IQR 1.50–1.70; target ≤ 0.80×: **missed**)')
   t.match(md, '- fastify (bare/adapter): 0.45, 0.50, 0.55')
+  t.match(md, '| fastify-bare | 40.0 | 10.0 | 51 | 18,000 | 54,000 | 0 | 0 | 54,000 |', 'minor page faults per 1,000 requests, when the run counted them')
+  t.match(md, '| fastify-adapter | 80.0 | 20.0 | – | 9,000 |', 'a run written before they were counted has none')
   t.match(md, '](benchmarks.svg)')
   t.match(md, '| parseNotification / JSON.parse | **1.75×** | 1.70–1.80 | ≤ 1.80×: **met** |')
   t.match(md, '| receiver.handle / JSON.parse | **3.50×** | 3.20–3.90 | ≤ 3.00×: **missed** |')
