@@ -100,8 +100,9 @@ export async function measure (server, seconds, connections) {
     systemPerRequest: (after.cpu.system - before.cpu.system) / answered,
     /**
      * minor page faults per 1,000 answered requests: memory the server touched for the first time (its heap
-     * growing, pages the GC gave back and took again). A count, not a time: the load of the machine does not
-     * scale it, and a process whose count is high pays for it in CPU (bench/findings.md, "Seventh round")
+     * growing, pages the GC gave back and took again). A count, not a time: a busy machine does not stretch it
+     * the way it stretches CPU time (though it can move it), and a process whose count is high pays for it in CPU
+     * (bench/findings.md, "Seventh round")
      */
     faultsPerThousand: (after.ru.minorPageFault - before.ru.minorPageFault) * 1000 / answered,
     latencyP99: result.latency.p99,
