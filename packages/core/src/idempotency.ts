@@ -183,8 +183,9 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   /**
    * The time: `at` (a `Date.now()` read earlier in the same turn, so at most the turn's own work earlier: done
    * keys still expire in about the order they were added, which eviction relies on only to pick which to forget
-   * first) when this store's clock is the `Date.now` of now, else its own clock. The receiver reads the clock once per request this way instead of three times (a read costs ~50 ns
-   * on some VMs); a clock given to the constructor, or a fake `Date` installed after it, is read as before.
+   * first) when this store's clock is the `Date.now` of now, else its own clock. The receiver reads the clock
+   * once per request this way instead of three times (a read costs ~50 ns on some VMs); a clock given to the
+   * constructor, or a fake `Date` installed after it, is read as before.
    */
   #clockAt (at: number | undefined): number {
     return at !== undefined && this.#now === Date.now ? at - this.#origin : this.#clock()
