@@ -8,6 +8,18 @@
 /** One entry: when it falls due, and what to run then (`undefined` once it fired or was cancelled). */
 export interface Deadline { readonly at: number, fire: (() => void) | undefined }
 
+/**
+ * An entry, made with `new`, not as an object literal. V8 watches how many of a literal's objects outlive a
+ * young-generation GC, and once most do (entries waiting in the queue for their batch to be dropped, in a
+ * GC early in a server's life), allocates that literal in the old generation from then on, together with
+ * what the optimized caller stores in it: each request's closures, and the graph they hold. A server process
+ * that took that decision ran ~30 % slower for the rest of its life, and one in three or four did
+ * (bench/findings.md, "Eighth round"). Objects made with `new` are never allocated old by that rule.
+ */
+class Entry implements Deadline {
+  constructor (readonly at: number, public fire: (() => void) | undefined) {}
+}
+
 /** Dropped entries are removed from the queue this many at a time. */
 const DROP_BATCH = 1024
 
@@ -32,7 +44,7 @@ export class Deadlines {
    * costs ~50 ns on some VMs).
    */
   add (fire: () => void, now = Date.now()): Deadline {
-    const deadline = { at: now + this.delayMs, fire }
+    const deadline = new Entry(now + this.delayMs, fire)
     this.#queue.push(deadline)
     if (this.#live++ === 0) {
       if (this.#timer === undefined) this.#arm(this.delayMs)

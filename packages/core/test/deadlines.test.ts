@@ -85,3 +85,14 @@ t.test('thousands of entries cancelled out of order: dropped in batches, and the
   t.same(more, [-1])
   t.equal(clock.countTimers(), 0)
 })
+
+t.test('entries are made by a constructor, not as object literals (which V8 may allocate old: bench/findings.md, eighth round)', async t => {
+  const queue = new Deadlines(100)
+  const a = queue.add(() => {}, 0)
+  const b = queue.add(() => {}, 5)
+  t.not(Object.getPrototypeOf(a), Object.prototype, 'not a plain object')
+  t.equal(Object.getPrototypeOf(a), Object.getPrototypeOf(b), 'one class for every entry')
+  t.same({ at: a.at, cancelled: queue.cancel(a) }, { at: 100, cancelled: true }, 'due its delay after `now`, and cancellable')
+  t.equal(b.at, 105)
+  queue.cancel(b)
+})
