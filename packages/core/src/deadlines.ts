@@ -11,9 +11,9 @@ export interface Deadline { readonly at: number, fire: (() => void) | undefined 
 /**
  * An entry, made with `new`, not as an object literal. V8 watches how many of a literal's objects outlive a
  * young-generation GC, and once most do (entries waiting in the queue for their batch to be dropped, in a
- * GC early in a server's life), allocates that literal in the old generation from then on, together with
- * what the optimized caller stores in it: each request's closures, and the graph they hold. A server process
- * that took that decision ran ~30 % slower for the rest of its life, and one in three or four did
+ * GC early in a server's life), allocates that literal in the old generation from then on. A server process
+ * that took that decision promoted each request's objects instead of letting them die young (the path from
+ * the entries to them was not traced) and ran ~30 % slower for the rest of its life; one in three or four did
  * (bench/findings.md, "Eighth round"). Objects made with `new` are never allocated old by that rule.
  */
 class Entry implements Deadline {
