@@ -5,18 +5,17 @@
  * reaches the head. Time is `Date.now()` and the timer `setTimeout`, read when used (fake clocks apply).
  */
 
-/** One entry: when it falls due, and what to run then (`undefined` once it fired or was cancelled). */
-export interface Deadline { readonly at: number, fire: (() => void) | undefined }
-
 /**
- * An entry, made with `new`, not as an object literal. V8 watches how many of a literal's objects outlive a
- * young-generation GC, and once most do (entries waiting in the queue for their batch to be dropped, in a
- * GC early in a server's life), allocates that literal in the old generation from then on. A server process
- * that took that decision promoted each request's objects instead of letting them die young (the path from
- * the entries to them was not traced) and ran ~30 % slower for the rest of its life; one in three or four did
- * (bench/findings.md, "Eighth round"). Objects made with `new` are never allocated old by that rule.
+ * One entry: when it falls due, and what to run then (`undefined` once it fired or was cancelled).
+ *
+ * A class, not an object literal. V8 watches how many of a literal's objects outlive a young-generation GC,
+ * and once most do (entries waiting in the queue for their batch to be dropped, in a GC early in a server's
+ * life), allocates that literal in the old generation from then on. A server process that took that decision
+ * promoted each request's objects instead of letting them die young (the path from the entries to them was
+ * not traced) and ran ~30 % slower for the rest of its life; one in three or four did (bench/findings.md,
+ * "Eighth round"). Objects made with `new` are never allocated old by that rule.
  */
-class Entry implements Deadline {
+export class Deadline {
   constructor (readonly at: number, public fire: (() => void) | undefined) {}
 }
 
@@ -44,7 +43,7 @@ export class Deadlines {
    * costs ~50 ns on some VMs).
    */
   add (fire: () => void, now = Date.now()): Deadline {
-    const deadline = new Entry(now + this.delayMs, fire)
+    const deadline = new Deadline(now + this.delayMs, fire)
     this.#queue.push(deadline)
     if (this.#live++ === 0) {
       if (this.#timer === undefined) this.#arm(this.delayMs)
