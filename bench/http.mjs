@@ -181,7 +181,8 @@ export function pairedRatios (a, b, field = 'cpuPerRequest') {
   return { median: mid, q1, q3, ratios }
 }
 
-const summary = (config, s) => ({
+/** A server's figures over its rounds: medians of the per-round measures, sums of the counts. */
+export const summary = (config, s) => ({
   ...config,
   rounds: s.length,
   cpuPerRequest: median(s.map(x => x.cpuPerRequest)),

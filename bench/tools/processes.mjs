@@ -5,8 +5,7 @@
 // few faults and a slow one with many are the "two states" of bench/findings.md (seventh round). Not part of
 // `npm run bench`.
 import os from 'node:os'
-import { httpSettings, runRounds } from '../http.mjs'
-import { median } from '../lib.mjs'
+import { httpSettings, runRounds, summary } from '../http.mjs'
 
 const [server = 'koa-adapter', countArg = '6'] = process.argv.slice(2)
 const count = Number(countArg)
@@ -19,9 +18,9 @@ const samples = await runRounds(new Map([['processes', sides]]), settings)
 console.log(`\n${server}, ${count} processes started one after the other, ${settings.rounds} interleaved rounds of ${settings.duration} s (load average ${os.loadavg()[0].toFixed(2)} at the end):\n`)
 console.log('| process | CPU µs/req (median) | of it in the kernel | minor page faults / 1,000 req (median) | CPU µs/req of each round |')
 console.log('|---|---:|---:|---:|---|')
-for (const { key } of sides) {
+for (const { key, config } of sides) {
   const s = samples[key]
   if (s === undefined) continue // did not start (runRounds said why)
-  const of = field => median(s.map(x => x[field])).toFixed(1)
-  console.log(`| ${key} | ${of('cpuPerRequest')} | ${of('systemPerRequest')} | ${of('faultsPerThousand')} | ${s.map(x => x.cpuPerRequest.toFixed(0)).join(' ')} |`)
+  const r = summary(config, s)
+  console.log(`| ${key} | ${r.cpuPerRequest.toFixed(1)} | ${r.systemPerRequest.toFixed(1)} | ${r.faultsPerThousand.toFixed(1)} | ${s.map(x => x.cpuPerRequest.toFixed(0)).join(' ')} |`)
 }
