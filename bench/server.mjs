@@ -16,6 +16,8 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
 let calls = 0
 /** What the adapters' users write: an async callback (here it only counts). */
 const onInboundAnswered = async () => { calls++ }
+/** A wait of SLOW_MS (default 10) ms, as a database write takes (the `-slow` servers). */
+const slowWrite = () => new Promise(resolve => setTimeout(resolve, Number(process.env.SLOW_MS ?? 10)))
 /** A synchronous callback (the steps that leave out the async callback's promise and timeout). */
 const countSync = () => { calls++ }
 /** Fastify with the adapter, registered with `options`. */
@@ -96,6 +98,20 @@ const targets = {
   async 'fastify-adapter' () {
     return await fastifyAdapter({ onInboundAnswered })
   },
+  // bench/tools/steps.mjs slow: the route and the callback wait SLOW_MS (default 10) before answering, as a database write does
+  async 'fastify-bare-slow' () {
+    const { default: Fastify } = await import('fastify')
+    const app = Fastify({ logger: false })
+    app.post(PATH, async request => {
+      await slowWrite()
+      if (typeof request.body.cmiuuid === 'string') calls++
+      return { ok: true }
+    })
+    return app
+  },
+  async 'fastify-adapter-slow' () {
+    return await fastifyAdapter({ onInboundAnswered: async () => { await slowWrite(); calls++ } })
+  },
   // The steps between fastify-bare and fastify-adapter, for bench/steps.mjs: one more piece of the adapter each
   async 'fastify-own-reader' () {
     return await fastifyOwnReader(bytes => JSON.parse(bytes.toString('utf8')), body => typeof body.cmiuuid === 'string')
@@ -104,6 +120,11 @@ const targets = {
     // the same, with parseNotification (parse, classify, validate, normalize) instead of JSON.parse
     const { parseNotification } = await ours('core')
     return await fastifyOwnReader(parseNotification, result => result.ok)
+  },
+  async 'fastify-own-reader-parse-twice' () {
+    // parseNotification twice on the same bytes: the second call runs with its code and data just used (bench/tools/steps.mjs parse)
+    const { parseNotification } = await ours('core')
+    return await fastifyOwnReader(bytes => { parseNotification(bytes); return parseNotification(bytes) }, result => result.ok)
   },
   async 'fastify-adapter-no-dedupe-sync' () {
     return await fastifyAdapter({ onInboundAnswered: countSync, idempotency: false })

@@ -1,4 +1,4 @@
-// Where a webhook's server CPU goes: `node bench/tools/steps.mjs [fastify|hono|store]` (after `npm run build`).
+// Where a webhook's server CPU goes: `node bench/tools/steps.mjs [fastify|hono|store|parse|slow]` (after `npm run build`).
 // Measures the framework's bare route, then servers that each add one piece of the adapter, with the load
 // and settings of bench/http.mjs (paired rounds), and prints a markdown table of the server CPU per
 // request and what each step adds. Not part of `npm run bench`: bench/findings.md quotes it.
@@ -28,8 +28,17 @@ const STORE = [
   ['fastify-adapter-sync-10k', 'the same, 10,000 keys'],
   ['fastify-adapter-sync', 'the same, 100,000 keys (the default)']
 ]
-const STEPS = { fastify: FASTIFY, hono: HONO, store: STORE }[process.argv[2] ?? 'fastify']
-if (STEPS === undefined) throw new Error('usage: node bench/tools/steps.mjs [fastify|hono|store]')
+const PARSE = [
+  FASTIFY[1],
+  FASTIFY[2],
+  ['fastify-own-reader-parse-twice', '`parseNotification` a second time on the same bytes, right after the first: its cost with its code and data just used']
+]
+const SLOW = [
+  ['fastify-bare-slow', 'Fastify’s JSON route that waits 10 ms (`SLOW_MS`) before it answers, as a database write does'],
+  ['fastify-adapter-slow', 'the adapter (dedupe on), its async callback waiting as long before it resolves']
+]
+const STEPS = { fastify: FASTIFY, hono: HONO, store: STORE, parse: PARSE, slow: SLOW }[process.argv[2] ?? 'fastify']
+if (STEPS === undefined) throw new Error('usage: node bench/tools/steps.mjs [fastify|hono|store|parse|slow]')
 
 const settings = httpSettings(os.cpus().length)
 const sides = STEPS.map(([server]) => ({ key: server, config: { id: server, server, load: 'fresh' } }))
