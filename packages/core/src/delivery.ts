@@ -34,8 +34,11 @@ export interface DeliveryOptions {
   aborts: Aborts
 }
 
-/** A claim this process holds: its store, its owner token, and the renewal of its lease to stop (once the callbacks wait). */
-interface Claim { store: IdempotencyStore, owner: string, stopLease: () => void }
+/**
+ * A claim this process holds: its store, its owner token, and the renewal of its lease to stop (once the callbacks
+ * wait). A class, not an object literal, as it lives as long as the callbacks (`Running` in callbacks.ts says why).
+ */
+class Claim { constructor (readonly store: IdempotencyStore, readonly owner: string, public stopLease: () => void) {} }
 
 /** The answer to a delivery: now, or once the callbacks (or the store) have settled. Its promise never rejects. */
 export type Answer = WebhookResponse | Promise<WebhookResponse>
@@ -108,7 +111,7 @@ export class Delivery {
     const owner = this.#id
     const claim = sync[claimNow](key, Number.POSITIVE_INFINITY, owner, arrival.now)
     // in flight here is in #inFlight (above): 'in-flight' is another receiver's that shares the store
-    if (claim === 'claimed') return this.#run(n, this.#context(n, arrival), { store, owner, stopLease: nothing }, arrival.now)
+    if (claim === 'claimed') return this.#run(n, this.#context(n, arrival), new Claim(store, owner, nothing), arrival.now)
     return answerOf(claim === 'done' ? 'duplicate' : 'busy')
   }
 
@@ -130,7 +133,7 @@ export class Delivery {
     if (claim === 'done') return answerOf('duplicate')
     // in flight here: wait for it and end the same; in flight in another process: ask for a retry later
     if (claim === 'in-flight') return await (this.#inFlight.get(ctx.key) ?? answerOf('busy'))
-    return await this.#run(n, ctx, { store, owner, stopLease: nothing })
+    return await this.#run(n, ctx, new Claim(store, owner, nothing))
   }
 
   /** How a store call settled within `handlerTimeoutMs` (on the timeout queue): its value, or LATE; a rejection is thrown. */
