@@ -16,8 +16,9 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
 let calls = 0
 /** What the adapters' users write: an async callback (here it only counts). */
 const onInboundAnswered = async () => { calls++ }
-/** A wait of SLOW_MS (default 10) ms, as a database write takes (the `-slow` servers). */
-const slowWrite = () => new Promise(resolve => setTimeout(resolve, Number(process.env.SLOW_MS ?? 10)))
+/** A wait of SLOW_MS (default 10) ms, as a database write takes (the `-slow` servers); the setting read once, not per request. */
+const SLOW_MS = Number(process.env.SLOW_MS ?? 10)
+const slowWrite = () => new Promise(resolve => setTimeout(resolve, SLOW_MS))
 /** A synchronous callback (the steps that leave out the async callback's promise and timeout). */
 const countSync = () => { calls++ }
 /** Fastify with the adapter, registered with `options`. */
