@@ -46,23 +46,29 @@ async function honoAdapter (options) {
   return createAdaptorServer({ fetch: app.fetch })
 }
 /**
- * Fastify with the adapter's plumbing and no core: a catch-all content-type parser, the stream read with
- * listeners (as the core reads it), `parse(bytes)`, and a prepared JSON string answered with its headers.
+ * Fastify with the adapter's plumbing and no core: the route answers from its own `onRequest` hook, as the adapter
+ * does (`fromHandler`: from its handler, behind a catch-all content-type parser, as the adapter did before the tenth
+ * round), the stream read with listeners (as the core reads it), `parse(bytes)`, and a prepared JSON string answered
+ * with its headers.
  */
-async function fastifyOwnReader (parse, counts) {
+async function fastifyOwnReader (parse, counts, fromHandler = false) {
   const { default: Fastify } = await import('fastify')
   const app = Fastify({ logger: false })
-  app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
-  app.post(PATH, (request, reply) => {
+  const respond = (request, reply) => {
     const chunks = []
-    request.body.on('data', chunk => chunks.push(chunk))
-    request.body.on('end', () => {
+    request.raw.on('data', chunk => chunks.push(chunk))
+    request.raw.on('end', () => {
       if (counts(parse(Buffer.concat(chunks)))) calls++
       reply.code(200).headers(JSON_HEADERS).send(OK_BODY)
     })
-    return reply
-  })
+  }
+  if (fromHandler) {
+    app.removeAllContentTypeParsers()
+    app.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
+    app.post(PATH, respond)
+  } else {
+    app.post(PATH, { onRequest: respond }, respond)
+  }
   return app
 }
 
@@ -114,6 +120,9 @@ const targets = {
     return await fastifyAdapter({ onInboundAnswered: async () => { await slowWrite(); calls++ } })
   },
   // The steps between fastify-bare and fastify-adapter, for bench/steps.mjs: one more piece of the adapter each
+  async 'fastify-own-reader-handler' () {
+    return await fastifyOwnReader(bytes => JSON.parse(bytes.toString('utf8')), body => typeof body.cmiuuid === 'string', true)
+  },
   async 'fastify-own-reader' () {
     return await fastifyOwnReader(bytes => JSON.parse(bytes.toString('utf8')), body => typeof body.cmiuuid === 'string')
   },

@@ -1,6 +1,6 @@
 // Fastify-only behaviour: inject(), @fastify/swagger, request.log, the exports and register options.
 import swagger from '@fastify/swagger'
-import Fastify from 'fastify'
+import Fastify, { type FastifyRequest } from 'fastify'
 import { Writable } from 'node:stream'
 import t from 'tap'
 import piopiyDefault, { piopiyPlugin } from '../src/index.js'
@@ -24,7 +24,8 @@ t.test('Fastify knows the plugin by name and version range, and keeps it encapsu
     t.ok(scope.hasPlugin('@piopiy-webhooks/fastify'), 'hasPlugin() finds it by its name')
   })
   await app.ready()
-  t.notOk(app.hasContentTypeParser('*'), 'its catch-all content-type parser does not leak into the app')
+  t.ok(app.hasContentTypeParser('application/json'), "the app keeps Fastify's JSON parser")
+  t.notOk(app.hasContentTypeParser('*'), 'and gets no catch-all parser')
 })
 
 t.test('inject(): a CDR reaches onInboundAnswered once; the copy answers 200 without firing', async t => {
@@ -66,6 +67,23 @@ t.test('@fastify/swagger documents the POST route with the four payload kinds, a
   t.same(Object.keys(paths['/hooks/webhook/cdr'] ?? {}), ['post'], 'only POST is documented')
   const body = paths['/hooks/webhook/cdr']?.post?.requestBody?.content['application/json']?.schema
   t.equal(body?.anyOf.length, 4, 'cdr, call event, stream event, other notification')
+})
+
+t.test("the route answers from its onRequest hook: the app's onRequest, onSend and onResponse hooks run, its preParsing, preValidation and preHandler hooks do not", async t => {
+  const ran: string[] = []
+  const app = Fastify()
+  for (const hook of ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'onSend', 'onResponse'] as const) {
+    app.addHook(hook, async (request: FastifyRequest) => { ran.push(`${hook} ${request.url}`) })
+  }
+  app.post('/api/items', async () => ({ ok: true }))
+  await app.register(piopiyPlugin, { onInboundAnswered () {}, auth: { token: 'tok' } })
+  t.teardown(() => app.close())
+  const res = await app.inject({ method: 'POST', url: '/webhook/cdr?token=tok', payload: seed })
+  t.equal(res.statusCode, 200)
+  t.same(ran, ['onRequest /webhook/cdr?token=tok', 'onSend /webhook/cdr?token=tok', 'onResponse /webhook/cdr?token=tok'])
+  ran.length = 0
+  t.equal((await app.inject({ method: 'POST', url: '/api/items', payload: { a: 1 } })).statusCode, 200)
+  t.same(ran.map(line => line.split(' ')[0]), ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'onSend', 'onResponse'], "the app's own routes keep every hook")
 })
 
 t.test('other JSON routes of the app still get parsed objects from Fastify', async t => {
