@@ -66,8 +66,11 @@ export interface MemoryIdempotencyStoreOptions {
   ttlMs?: number
 }
 
-/** A claim in flight: a class, not an object literal, as it lives as long as its callback (`Running` in callbacks.ts says why). */
-class Claim { constructor (readonly owner: string, public expires: number) {} }
+/**
+ * The memory store's entry for a claim in flight (the delivery's own record of a claim is `Claim` in delivery.ts):
+ * a class, not an object literal, as it lives as long as its callback (`Running` in callbacks.ts says why).
+ */
+class ClaimEntry { constructor (readonly owner: string, public expires: number) {} }
 
 /** The memory store's `claim` and `complete` without a promise (not exported from the package). */
 export const claimNow = Symbol('claimNow')
@@ -93,7 +96,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   /** Completed keys in the order they were completed, which is the order they expire in (one `ttlMs` for all). */
   readonly #done = new Map<string, number>()
   /** Claims in flight, and KEEP (steady.ts), which never expires and is not counted. */
-  readonly #claims = new Map<string | typeof KEEP, Claim>([[KEEP, new Claim('', Number.POSITIVE_INFINITY)]])
+  readonly #claims = new Map<string | typeof KEEP, ClaimEntry>([[KEEP, new ClaimEntry('', Number.POSITIVE_INFINITY)]])
   /**
    * Walks the done keys oldest first (with their expiry: no look-up), kept across evictions. `entries().next()` on a fresh iterator would step
    * over every slot deleted since V8 last rehashed the table (each re-insert leaves one), which made an
@@ -145,7 +148,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     }
     const held = this.#claims.get(key)
     if (held !== undefined && held.expires > now) return 'in-flight'
-    this.#claims.set(key, new Claim(owner, now + ttlMs)) // a dead claim (its lease ran out) is taken over
+    this.#claims.set(key, new ClaimEntry(owner, now + ttlMs)) // a dead claim (its lease ran out) is taken over
     this.#claimsExpireBy = Math.min(this.#claimsExpireBy, now + ttlMs)
     this.#evict(now)
     return 'claimed'
