@@ -33,7 +33,7 @@ const plugin: FastifyPluginAsync<PiopiyPluginOptions> = async (fastify, opts) =>
    * nothing (a malformed content-type, which Fastify would answer 415 itself, gets the core's answer and onInvalid).
    * A callback-style hook that replies without calling `done` ends the chain there (Fastify's "Respond to a request
    * from a hook"): no `preParsing`, `preValidation` or `preHandler` hook and no handler runs for these routes;
-   * `onSend`, `onResponse` and `onError` hooks do. Answered when the core has (handle never rejects).
+   * `onSend` and `onResponse` hooks do. Answered when the core has (handle never rejects).
    */
   const answerFrom = (path: string) => function respond (request: FastifyRequest, reply: FastifyReply): void {
     const q = request.url.indexOf('?')
