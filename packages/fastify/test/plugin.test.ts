@@ -1,4 +1,4 @@
-// Fastify-only behaviour: inject(), @fastify/swagger, request.log, the exports and register options.
+// Fastify-only behaviour: inject(), @fastify/swagger, request.log, the app's hooks around the routes, the exports and register options.
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyRequest } from 'fastify'
 import { Writable } from 'node:stream'
