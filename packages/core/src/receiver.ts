@@ -75,8 +75,8 @@ const failed = ({ opts }: Setup, req: WebhookRequest, err: unknown): WebhookResp
 
 /**
  * One request, in the order of the contract (design.md, "HTTP contract"), without waiting until something
- * has to: a body in memory is read and decoded at once, a duplicate is answered at once. A promise it returns
- * never rejects.
+ * has to: a body in memory is read and decoded at once, a duplicate is answered at once; a streamed body goes on
+ * in the turn it ends, in one promise (body.ts). A promise it returns never rejects.
  */
 function handle (setup: Setup, req: WebhookRequest): Answer {
   const receivedAt = Date.now()
@@ -84,9 +84,11 @@ function handle (setup: Setup, req: WebhookRequest): Answer {
   if (route === undefined) return NOT_FOUND
   if (req.method !== 'POST' && req.method.toUpperCase() !== 'POST') return METHOD_NOT_ALLOWED
   const ip = setup.auth.clientIp(req.ip, req.headers)
-  const body = requestBody(req, setup.opts.bodyLimit, setup.bodyTimeouts)
-  if (!(body instanceof Promise)) return checked(setup, { req, route, ip, receivedAt, now: receivedAt, body })
-  return body.then(read => checked(setup, { req, route, ip, receivedAt, now: Date.now(), body: read })).then(undefined, (err: unknown) => failed(setup, req, err))
+  let inTurn = true // the clock read above is still `now` while the body goes on in this turn
+  const answer = requestBody(req, setup.opts.bodyLimit, setup.bodyTimeouts,
+    body => checked(setup, { req, route, ip, receivedAt, now: inTurn ? receivedAt : Date.now(), body }), err => failed(setup, req, err))
+  inTurn = false
+  return answer
 }
 
 /** A request whose body has been read; `now` is the clock read in this turn (`receivedAt` when the body was in memory). */

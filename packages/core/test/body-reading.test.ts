@@ -76,6 +76,21 @@ t.test('a body that cannot be read (client gone) answers 500 and is logged, neve
   t.match(logger.lines, [{ level: 'error', msg: 'piopiy-webhooks: request failed', obj: { err: { message: 'socket hang up' } } }])
 })
 
+t.test('a log that throws while a streamed body is rejected: 500 from the stream\'s listener, nothing thrown into the stream', async t => {
+  let tried = 0
+  const throwing = { ...silentLogger, warn () { tried++; throw new Error('log sink down') }, error () { tried++; throw new Error('log sink down') } }
+  const receiver = createReceiver({ logger: throwing, auth: { token: 't' } })
+  const stream = new PassThrough()
+  const answer = receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, rawBody: stream })
+  stream.end(bytes())
+  const response = await answer
+  t.equal(response.status, 500, 'the 401 could not be reported: answered as a failure')
+  t.equal(tried, 2, 'the rejection, then the failure, offered to the log')
+  t.equal(stream.listenerCount('error'), 0, 'the stream was let go')
+  const inMemory = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, rawBody: bytes() })
+  t.equal(inMemory.status, 500, 'the same answer for a body in memory')
+})
+
 t.test('a rejected request reads its body once, for onInvalid', async t => {
   const seen: string[] = []
   const receiver = createReceiver({ logger: silentLogger, auth: { token: 't' }, onInvalid: info => { seen.push(info.rawBody) } })
