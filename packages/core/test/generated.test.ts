@@ -5,13 +5,16 @@
  * generated validators answer every probe exactly as Ajv compiling the definitions at run time does.
  */
 import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
 import t from 'tap'
 import { Ajv, type ValidateFunction } from 'ajv'
-import { literal, QUICK_PATTERN_FUNCTIONS, QUICK_PATTERNS, RECORD_SCHEMAS, schemasSource, validatorsSource, VALIDATORS, WIRE_SCHEMAS } from '../scripts/generated-source.js'
+import { acceptsSource, literal, QUICK_PATTERN_FUNCTIONS, QUICK_PATTERNS, RECORD_SCHEMAS, schemasSource, validatorsSource, VALIDATORS, WIRE_SCHEMAS } from '../scripts/generated-source.js'
 import * as generatedSchemas from '../src/generated/schemas.js'
 import * as generatedValidators from '../src/generated/validators.js'
 import * as records from '../src/records.js'
 import * as wire from '../src/schemas.js'
+import { classify } from '../src/classify.js'
+import { payload as fixturePayload, SAMPLE_NAMES, VARIANT_NAMES } from './fixtures/index.js'
 import { seedCdr } from './helpers.js'
 
 const committed = (name: string): string => readFileSync(new URL(`../src/generated/${name}`, import.meta.url), 'utf8')
@@ -49,21 +52,25 @@ function* payloads (schema: { properties: Record<string, unknown> }, base: Recor
   }
 }
 
-t.test('the generated validators answer every probe as Ajv compiling the definitions at run time', async t => {
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
+/** A base payload of each kind, whose fields the probes replace. */
+function bases (): Record<string, Record<string, unknown>> {
   const seed = seedCdr()
-  const bases: Record<string, Record<string, unknown>> = {
+  return {
     cdr: seed,
     event: { ...seed, status: 'in_answered', type: 'event' },
     stream: { ...seed, status: 'stream_connected', ws_status: '{"status":"connected"}' },
     unknown: { cmiuuid: 'c-1', appid: 1, status: 'x', direction: 'y', leg: 'z' }
   }
+}
+
+t.test('the generated validators answer every probe as Ajv compiling the definitions at run time', async t => {
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
   let probes = 0
   for (const [kind, id] of Object.entries(VALIDATORS)) {
     const schema = WIRE_SCHEMAS.map(name => wire[name]).find(s => s.$id === id)!
     const runtime = ajv.compile(schema)
     const generated = (generatedValidators as unknown as Record<string, ValidateFunction>)[kind]!
-    for (const payload of payloads(schema as never, bases[kind]!)) {
+    for (const payload of payloads(schema as never, bases()[kind]!)) {
       probes++
       const label = `${kind}: ${JSON.stringify(payload)}`
       const valid = generated(payload)
@@ -104,6 +111,57 @@ t.test('each quick pattern check says yes only where its expression matches, and
     t.ok(quickly > 0 && quickly >= matches / 2, `${name}: ${quickly} of ${matches} matching strings accepted without the expression`)
   }
   t.match(validatorsSource(), /if\(!\(decimalText\(data\d+\) \|\| pattern\d+\.test\(data\d+\)\)\)/, 'a known pattern is checked quickly first')
+})
+
+t.test('each happy path (accepts) says yes only where Ajv compiling the definitions does, and yes to every documented payload', async t => {
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
+  const accepts = generatedValidators.accepts as Record<string, (payload: unknown) => boolean>
+  for (const [kind, id] of Object.entries(VALIDATORS)) {
+    const runtime = ajv.compile(WIRE_SCHEMAS.map(name => wire[name]).find(s => s.$id === id)!)
+    const accept = accepts[kind]!
+    let yes = 0
+    let valid = 0
+    for (const payload of payloads(WIRE_SCHEMAS.map(name => wire[name]).find(s => s.$id === id) as never, bases()[kind]!)) {
+      const accepted = accept(payload)
+      if (accepted && !runtime(payload)) t.fail(`accepts.${kind}(${JSON.stringify(payload)}) says yes, the validator no`)
+      if (accepted) yes++
+      if (runtime(payload)) valid++
+    }
+    t.ok(accept(bases()[kind]) && yes >= valid * 0.9, `${kind}: ${yes} of the ${valid} valid probes accepted on the happy path`)
+  }
+  // random payloads mixing the probes in several fields at once
+  const fields = [...new Set(WIRE_SCHEMAS.flatMap(name => Object.keys(wire[name].properties)))]
+  const mixed = fc.record({ kind: fc.constantFrom(...Object.keys(VALIDATORS)), changes: fc.dictionary(fc.constantFrom(...fields), fc.constantFrom(...PROBES, undefined), { maxKeys: 6 }) })
+  fc.assert(fc.property(mixed, ({ kind, changes }) => {
+    const payload = { ...bases()[kind], ...changes }
+    const runtime = ajv.getSchema(VALIDATORS[kind as keyof typeof VALIDATORS])!
+    return !accepts[kind]!(payload) || runtime(payload) === true
+  }), { numRuns: 20_000 })
+  for (const name of [...SAMPLE_NAMES, ...VARIANT_NAMES].filter(name => !name.includes('_url'))) {
+    const sample = fixturePayload(name)
+    t.ok(accepts[classify(sample)]!(sample), `${name}: on the happy path`)
+  }
+})
+
+t.test('a happy path is generated for the keywords the wire schemas use, and the build stops at any other', async t => {
+  const patterns = new Map<string, string>()
+  const schema = {
+    type: 'object' as const,
+    required: ['a', 'z'],
+    properties: { a: { type: 'string', pattern: '^x+$' }, b: { type: ['string', 'null'], pattern: '^x+$' }, c: { type: 'boolean' }, d: { type: 'integer', minimum: 1 }, e: { type: 'number', maximum: 2 } }
+  }
+  const accept = new Function(`${QUICK_PATTERN_FUNCTIONS}\nconst accepted0 = new RegExp("^x+$", "u");\nreturn ${acceptsSource('accept', schema, patterns)}`)() as (payload: unknown) => boolean
+  t.same([...patterns], [['^x+$', 'accepted0']], 'one expression for a pattern used twice')
+  t.ok(accept({ a: 'xx', z: 0, b: null, c: false, d: 1, e: 2 }))
+  const no = [{ z: 0 }, { a: 'x' }, { a: 'y', z: 0 }, { a: 'x', z: 0, b: 'y' }, { a: 'x', z: 0, c: 1 }, { a: 'x', z: 0, d: 0 }, { a: 'x', z: 0, d: 1.5 }, { a: 'x', z: 0, e: 3 }, { a: 'x', z: 0, e: NaN }, [], null, 'x']
+  for (const payload of no) t.notOk(accept(payload), JSON.stringify(payload))
+  t.ok(accept({ z: 0, a: 'x' }) && !accept({ a: 'x' }), 'a required property with no schema of its own is still required')
+  const fails = (bad: object, message: RegExp): void => { t.throws(() => acceptsSource('f', { type: 'object', properties: {}, ...bad } as never, new Map()), { message }) }
+  fails({ additionalProperties: false }, /only an object that allows other properties/)
+  fails({ type: 'array' }, /only an object that allows other properties/)
+  fails({ minProperties: 1 }, /keyword minProperties is not handled/)
+  fails({ properties: { a: { type: 'string', format: 'uuid' } } }, /a: keyword format is not handled/)
+  fails({ properties: { a: { type: 'array' } } }, /a: type array is not handled/)
 })
 
 t.test('the wire validators take the payload alone (no options object per call)', async t => {

@@ -15,3 +15,87 @@ function decimalText (s) {
   const end = digitsEnd(s, point + 1)
   return end === s.length && end > point + 1 && end - point - 1 <= 12
 }
+const accepted0 = new RegExp("^(stream_connected|stream_disconnected|STREAM_CONNECTED|STREAM_DISCONNECTED)$", "u");
+function acceptsCdr (data) {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return false;
+  let v;
+  if ((v = data["cmiuuid"]) !== undefined && !(((typeof v === "string" && visibleFirst(v))))) return false;
+  if ((v = data["cmuuid"]) !== undefined && !(((typeof v === "string" && visibleFirst(v))))) return false;
+  if ((v = data["appid"]) !== undefined && !(((typeof v === "string" && digitsOnly(v)) || (Number.isInteger(v) && v >= 0 && v <= 9007199254740991)))) return false;
+  if ((v = data["app_id"]) !== undefined && !(((typeof v === "string" && digitsOnly(v)) || (Number.isInteger(v) && v >= 0 && v <= 9007199254740991)))) return false;
+  if ((v = data["type"]) !== undefined && !(((typeof v === "string")))) return false;
+  if ((v = data["time"]) === undefined || !(((Number.isFinite(v) && v >= 0 && v <= 8640000000000000)))) return false;
+  if ((v = data["conversation_uuid"]) !== undefined && !(((typeof v === "string")))) return false;
+  if ((v = data["request_id"]) !== undefined && !(((typeof v === "string")))) return false;
+  if ((v = data["extra_params"]) !== undefined && !(((typeof v === "string") || (typeof v === "object" && v !== null && !Array.isArray(v)) || (v === null)))) return false;
+  if ((v = data["direction"]) === undefined || !(((typeof v === "string")) && (v === "inbound" || v === "outbound"))) return false;
+  if ((v = data["leg"]) === undefined || !(((typeof v === "string")) && (v === "a" || v === "b"))) return false;
+  if ((v = data["status"]) === undefined || !(((typeof v === "string")) && (v === "answered" || v === "missed" || v === "ANSWERED" || v === "MISSED"))) return false;
+  if ((v = data["from"]) === undefined || !(((typeof v === "string" && shortVisibleFirst(v)) || (Number.isInteger(v) && v >= 0 && v <= 999999999999999)))) return false;
+  if ((v = data["to"]) === undefined || !(((typeof v === "string" && shortVisibleFirst(v)) || (Number.isInteger(v) && v >= 0 && v <= 999999999999999)))) return false;
+  if ((v = data["callerid"]) !== undefined && !(((typeof v === "string" && shortVisibleFirst(v)) || (Number.isInteger(v) && v >= 0 && v <= 999999999999999)))) return false;
+  if ((v = data["vn"]) !== undefined && !(((typeof v === "string" && shortVisibleFirst(v)) || (Number.isInteger(v) && v >= 0 && v <= 999999999999999)))) return false;
+  if ((v = data["duration"]) === undefined || !(((Number.isFinite(v) && v >= 0)))) return false;
+  if ((v = data["start_time"]) !== undefined && !(((Number.isFinite(v) && v >= 0 && v <= 8640000000000)))) return false;
+  if ((v = data["end_time"]) !== undefined && !(((Number.isFinite(v) && v >= 0 && v <= 8640000000000)))) return false;
+  if ((v = data["answer_time"]) !== undefined && !(((Number.isFinite(v) && v >= 0 && v <= 8640000000000)))) return false;
+  if ((v = data["call_rate"]) !== undefined && !(((typeof v === "string" && decimalText(v)) || (Number.isFinite(v))))) return false;
+  if ((v = data["balance"]) !== undefined && !(((typeof v === "string" && decimalText(v)) || (Number.isFinite(v))))) return false;
+  if ((v = data["out"]) !== undefined && !(((typeof v === "boolean")))) return false;
+  if ((v = data["api_init"]) !== undefined && !(((typeof v === "boolean")))) return false;
+  return true;
+}
+function acceptsEvent (data) {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return false;
+  let v;
+  if ((v = data["cmiuuid"]) !== undefined && !(((typeof v === "string" && visibleFirst(v))))) return false;
+  if ((v = data["cmuuid"]) !== undefined && !(((typeof v === "string" && visibleFirst(v))))) return false;
+  if ((v = data["appid"]) !== undefined && !(((typeof v === "string" && digitsOnly(v)) || (Number.isInteger(v) && v >= 0 && v <= 9007199254740991)))) return false;
+  if ((v = data["app_id"]) !== undefined && !(((typeof v === "string" && digitsOnly(v)) || (Number.isInteger(v) && v >= 0 && v <= 9007199254740991)))) return false;
+  if ((v = data["type"]) !== undefined && !(((typeof v === "string")))) return false;
+  if ((v = data["time"]) === undefined || !(((Number.isFinite(v) && v >= 0 && v <= 8640000000000000)))) return false;
+  if ((v = data["conversation_uuid"]) !== undefined && !(((typeof v === "string")))) return false;
+  if ((v = data["request_id"]) !== undefined && !(((typeof v === "string")))) return false;
+  if ((v = data["extra_params"]) !== undefined && !(((typeof v === "string") || (typeof v === "object" && v !== null && !Array.isArray(v)) || (v === null)))) return false;
+  if ((v = data["direction"]) === undefined || !(((typeof v === "string")) && (v === "inbound" || v === "outbound"))) return false;
+  if ((v = data["leg"]) === undefined || !(((typeof v === "string")) && (v === "a" || v === "b"))) return false;
+  if ((v = data["status"]) === undefined || !(((typeof v === "string" && visibleFirst(v))))) return false;
+  if ((v = data["from"]) === undefined || !(((typeof v === "string" && shortVisibleFirst(v)) || (Number.isInteger(v) && v >= 0 && v <= 999999999999999)))) return false;
+  if ((v = data["to"]) !== undefined && !(((typeof v === "string" && shortVisibleFirst(v)) || (Number.isInteger(v) && v >= 0 && v <= 999999999999999)))) return false;
+  if ((v = data["callerid"]) !== undefined && !(((typeof v === "string" && shortVisibleFirst(v)) || (Number.isInteger(v) && v >= 0 && v <= 999999999999999)))) return false;
+  if ((v = data["vn"]) !== undefined && !(((typeof v === "string" && shortVisibleFirst(v)) || (Number.isInteger(v) && v >= 0 && v <= 999999999999999)))) return false;
+  return true;
+}
+function acceptsStream (data) {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return false;
+  let v;
+  if ((v = data["cmiuuid"]) !== undefined && !(((typeof v === "string" && visibleFirst(v))))) return false;
+  if ((v = data["cmuuid"]) !== undefined && !(((typeof v === "string" && visibleFirst(v))))) return false;
+  if ((v = data["appid"]) !== undefined && !(((typeof v === "string" && digitsOnly(v)) || (Number.isInteger(v) && v >= 0 && v <= 9007199254740991)))) return false;
+  if ((v = data["app_id"]) !== undefined && !(((typeof v === "string" && digitsOnly(v)) || (Number.isInteger(v) && v >= 0 && v <= 9007199254740991)))) return false;
+  if ((v = data["type"]) !== undefined && !(((typeof v === "string")))) return false;
+  if ((v = data["time"]) === undefined || !(((Number.isFinite(v) && v >= 0 && v <= 8640000000000000)))) return false;
+  if ((v = data["conversation_uuid"]) !== undefined && !(((typeof v === "string")))) return false;
+  if ((v = data["request_id"]) !== undefined && !(((typeof v === "string")))) return false;
+  if ((v = data["extra_params"]) !== undefined && !(((typeof v === "string") || (typeof v === "object" && v !== null && !Array.isArray(v)) || (v === null)))) return false;
+  if ((v = data["direction"]) !== undefined && !(((typeof v === "string")) && (v === "inbound" || v === "outbound"))) return false;
+  if ((v = data["leg"]) !== undefined && !(((typeof v === "string")) && (v === "a" || v === "b"))) return false;
+  if ((v = data["status"]) === undefined || !(((typeof v === "string" && accepted0.test(v))))) return false;
+  if ((v = data["from"]) !== undefined && !(((typeof v === "string" && shortVisibleFirst(v)) || (Number.isInteger(v) && v >= 0 && v <= 999999999999999)))) return false;
+  if ((v = data["to"]) !== undefined && !(((typeof v === "string" && shortVisibleFirst(v)) || (Number.isInteger(v) && v >= 0 && v <= 999999999999999)))) return false;
+  if ((v = data["ws_status"]) !== undefined && !(((typeof v === "string") || (typeof v === "object" && v !== null && !Array.isArray(v))))) return false;
+  return true;
+}
+function acceptsUnknown (data) {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return false;
+  let v;
+  if ((v = data["cmiuuid"]) !== undefined && !(((typeof v === "string" && visibleFirst(v))))) return false;
+  if ((v = data["cmuuid"]) !== undefined && !(((typeof v === "string" && visibleFirst(v))))) return false;
+  if ((v = data["appid"]) !== undefined && !(((typeof v === "string" && digitsOnly(v)) || (Number.isInteger(v) && v >= 0 && v <= 9007199254740991)))) return false;
+  if ((v = data["app_id"]) !== undefined && !(((typeof v === "string" && digitsOnly(v)) || (Number.isInteger(v) && v >= 0 && v <= 9007199254740991)))) return false;
+  if ((v = data["status"]) !== undefined && !(((typeof v === "string")))) return false;
+  if ((v = data["direction"]) !== undefined && !(((typeof v === "string")))) return false;
+  if ((v = data["leg"]) !== undefined && !(((typeof v === "string")))) return false;
+  return true;
+}
+export const accepts = { cdr: acceptsCdr, event: acceptsEvent, stream: acceptsStream, unknown: acceptsUnknown };
