@@ -34,44 +34,45 @@ const isNodeReadable = (body: object): body is NodeReadable => typeof (body as N
  * A Node stream is read with listeners and *paused* (not destroyed) at the limit, so the answer can still be
  * written on its socket; Node discards the rest. A stream that already ended (read by someone else) gives an
  * empty body at once rather than waiting for an 'end' that never comes. The time allowed is a place in
- * `timeouts` (the receiver's queue of body deadlines, one timer for all), not a timer of its own. No promise:
- * `done` gets the body (or `fail` the stream's error) in the turn it ends, once.
+ * `timeouts` (the receiver's queue of body deadlines, one timer for all), not a timer of its own.
  */
-function readNodeStream (stream: NodeReadable, limit: number, timeouts: Deadlines, done: (body: Body) => void, fail: (err: unknown) => void): void {
-  if (stream.readableEnded === true) return done({ bytes: Buffer.alloc(0), tooLarge: false })
-  const chunks: Buffer[] = []
-  let size = 0
-  const stop = (): void => {
-    timeouts.cancel(deadline)
-    stream.off('data', onData)
-    stream.off('end', finish)
-    stream.off('error', onError)
-  }
-  const finish = (): void => {
-    stop()
-    done(collect(chunks, size, limit))
-  }
-  const deadline = timeouts.add(() => {
-    stop()
-    stream.pause()
-    done(timedOut(chunks, size))
-  })
-  const onData = (chunk: unknown): void => {
-    const buffer = toBuffer(chunk as Uint8Array | string)
-    chunks.push(buffer)
-    size += buffer.length
-    if (size > limit) {
-      stream.pause()
-      finish()
+function readNodeStream (stream: NodeReadable, limit: number, timeouts: Deadlines): Promise<Body> {
+  if (stream.readableEnded === true) return Promise.resolve({ bytes: Buffer.alloc(0), tooLarge: false })
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const stop = (): void => {
+      timeouts.cancel(deadline)
+      stream.off('data', onData)
+      stream.off('end', finish)
+      stream.off('error', onError)
     }
-  }
-  const onError = (err: unknown): void => {
-    stop()
-    fail(err)
-  }
-  stream.on('data', onData)
-  stream.on('end', finish)
-  stream.on('error', onError)
+    const finish = (): void => {
+      stop()
+      resolve(collect(chunks, size, limit))
+    }
+    const deadline = timeouts.add(() => {
+      stop()
+      stream.pause()
+      resolve(timedOut(chunks, size))
+    })
+    const onData = (chunk: unknown): void => {
+      const buffer = toBuffer(chunk as Uint8Array | string)
+      chunks.push(buffer)
+      size += buffer.length
+      if (size > limit) {
+        stream.pause()
+        finish()
+      }
+    }
+    const onError = (err: unknown): void => {
+      stop()
+      reject(err)
+    }
+    stream.on('data', onData)
+    stream.on('end', finish)
+    stream.on('error', onError)
+  })
 }
 
 /**
@@ -112,21 +113,14 @@ function readIterable (body: AsyncIterable<Uint8Array | string>, limit: number, 
   })
 }
 
-/** A body the adapter holds in memory (or none). */
-type InMemory = string | Uint8Array | undefined
-const isInMemory = (rawBody: WebhookRequest['rawBody']): rawBody is InMemory => rawBody === undefined || typeof rawBody === 'string' || rawBody instanceof Uint8Array
-
-function readInMemory (rawBody: InMemory, limit: number): Body {
-  if (rawBody === undefined) return { bytes: Buffer.alloc(0), tooLarge: false }
-  const bytes = toBuffer(rawBody)
-  return { bytes: bytes.length > limit ? bytes.subarray(0, limit) : bytes, tooLarge: bytes.length > limit }
-}
-
 /** The raw body of a request, limited to `limit` bytes and to `timeoutMs` for a stream (`timeouts`: a queue with that delay, to share). */
 export function readBody (rawBody: WebhookRequest['rawBody'], limit: number, timeoutMs = 10_000, timeouts = new Deadlines(timeoutMs)): Body | Promise<Body> {
-  if (isInMemory(rawBody)) return readInMemory(rawBody, limit)
-  if (!isNodeReadable(rawBody)) return readIterable(rawBody, limit, timeouts)
-  return new Promise((resolve, reject) => { readNodeStream(rawBody, limit, timeouts, resolve, reject) })
+  if (rawBody === undefined) return { bytes: Buffer.alloc(0), tooLarge: false }
+  if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) {
+    const bytes = toBuffer(rawBody)
+    return { bytes: bytes.length > limit ? bytes.subarray(0, limit) : bytes, tooLarge: bytes.length > limit }
+  }
+  return isNodeReadable(rawBody) ? readNodeStream(rawBody, limit, timeouts) : readIterable(rawBody, limit, timeouts)
 }
 
 /** A request's body, read once: what the parser gets, its text for `onInvalid`, and whether it is over the limit. */
@@ -152,9 +146,10 @@ const UNREAD_TOO_LARGE: RequestBody = Object.freeze({ input: undefined, text: ''
 /**
  * Reads the body of `req` within `limit` bytes and `timeoutMs` (the raw bytes, or what a framework parser left),
  * then goes on with `next`: at once for a body in memory without a `Content-Encoding` (every adapter's common case),
- * else in the turn the body ends, with one promise for the lot. A declared `content-length` over `limit` is not read
- * at all (the answer is 413 at once). `fail` answers a body that could not be read (the client went away), or a
- * `next` that threw once the body was read; a `next` that throws at once throws to the caller.
+ * else in the reaction of the read's one promise, so that `next` runs in the request's async context
+ * (`AsyncLocalStorage`), not the stream's. A declared `content-length` over `limit` is not read at all (the answer
+ * is 413 at once). `fail` answers a body that could not be read (the client went away), or a `next` that threw once
+ * the body was read; a `next` that throws at once throws to the caller.
  */
 export function requestBody<T> (req: WebhookRequest, limit: number, timeouts: Deadlines, next: (body: RequestBody) => T | Promise<T>, fail: (err: unknown) => T): T | Promise<T> {
   if (req.tooLarge === true) return next(UNREAD_TOO_LARGE)
@@ -162,19 +157,15 @@ export function requestBody<T> (req: WebhookRequest, limit: number, timeouts: De
   const contentLength = joinedHeader(req.headers, 'content-length')
   if (parsed !== undefined) return next(parsedBody(parsed, contentLength, limit))
   if (Number(contentLength) > limit) return next(UNREAD_TOO_LARGE)
-  const raw = req.rawBody
-  if (isInMemory(raw)) return goOn(decoded(readInMemory(raw, limit), req, limit), next, fail)
-  if (!isNodeReadable(raw)) return readIterable(raw, limit, timeouts).then(read => goOn(decoded(read, req, limit), next, fail)).then(undefined, fail)
-  return new Promise(resolve => {
-    readNodeStream(raw, limit, timeouts, read => {
-      // called from the stream's listener: what `next` throws goes to `fail`, never into the stream
-      try {
-        resolve(goOn(decoded(read, req, limit), next, fail))
-      } catch (err) {
-        resolve(fail(err))
-      }
-    }, err => { resolve(fail(err)) })
-  })
+  const read = readBody(req.rawBody, limit, timeouts.delayMs, timeouts)
+  if (!(read instanceof Promise)) return goOn(decoded(read, req, limit), next, fail)
+  return read.then(body => {
+    try {
+      return goOn(decoded(body, req, limit), next, fail)
+    } catch (err) {
+      return fail(err)
+    }
+  }, fail)
 }
 
 /** `next` with the body, now or once it is inflated. */

@@ -76,7 +76,7 @@ const failed = ({ opts }: Setup, req: WebhookRequest, err: unknown): WebhookResp
 /**
  * One request, in the order of the contract (design.md, "HTTP contract"), without waiting until something
  * has to: a body in memory is read and decoded at once, a duplicate is answered at once; a streamed body goes on
- * in the turn it ends, in one promise (body.ts). A promise it returns never rejects.
+ * in its read's promise, in the request's async context (body.ts). A promise it returns never rejects.
  */
 function handle (setup: Setup, req: WebhookRequest): Answer {
   const receivedAt = Date.now()

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { randomUUID } from 'node:crypto'
 import { PassThrough, Readable } from 'node:stream'
 import t from 'tap'
 import { readBody } from '../src/body.js'
@@ -76,7 +78,7 @@ t.test('a body that cannot be read (client gone) answers 500 and is logged, neve
   t.match(logger.lines, [{ level: 'error', msg: 'piopiy-webhooks: request failed', obj: { err: { message: 'socket hang up' } } }])
 })
 
-t.test('a log that throws while a streamed body is rejected: 500 from the stream\'s listener, nothing thrown into the stream', async t => {
+t.test('a log that throws while a streamed body is rejected: 500, never a rejection', async t => {
   let tried = 0
   const throwing = { ...silentLogger, warn () { tried++; throw new Error('log sink down') }, error () { tried++; throw new Error('log sink down') } }
   const receiver = createReceiver({ logger: throwing, auth: { token: 't' } })
@@ -89,6 +91,33 @@ t.test('a log that throws while a streamed body is rejected: 500 from the stream
   t.equal(stream.listenerCount('error'), 0, 'the stream was let go')
   const inMemory = await receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: {}, rawBody: bytes() })
   t.equal(inMemory.status, 500, 'the same answer for a body in memory')
+})
+
+t.test('callbacks and onInvalid run in the request\'s async context (AsyncLocalStorage), body in memory or streamed', async t => {
+  const context = new AsyncLocalStorage<string>()
+  const seen: Array<string | undefined> = []
+  const receiver = createReceiver({
+    logger: silentLogger,
+    auth: { token: 't' },
+    onInboundAnswered: async () => { seen.push(context.getStore()); await Promise.resolve(); seen.push(context.getStore()) },
+    onInvalid: () => { seen.push(context.getStore()) }
+  })
+  const streamed = (chunks: Buffer[]): PassThrough => {
+    const stream = new PassThrough()
+    setTimeout(() => { stream.end(Buffer.concat(chunks)) }, 5) // ends in a timer's turn, outside the request's context
+    return stream
+  }
+  const fresh = (): Buffer => Buffer.from(JSON.stringify({ ...seedCdr(), cmiuuid: randomUUID() }))
+  const requests = [
+    ['in memory', '/webhook/cdr?token=t', fresh()],
+    ['streamed', '/webhook/cdr?token=t', streamed([fresh()])],
+    ['rejected, streamed', '/webhook/cdr', streamed([fresh()])]
+  ] as const
+  for (const [name, path, rawBody] of requests) {
+    const answer = await context.run(name, async () => await receiver.handle({ method: 'POST', path, headers: {}, rawBody }))
+    t.ok(answer.status === 200 || answer.status === 401, `${name}: ${answer.status}`)
+  }
+  t.same(seen, ['in memory', 'in memory', 'streamed', 'streamed', 'rejected, streamed'])
 })
 
 t.test('a rejected request reads its body once, for onInvalid', async t => {
