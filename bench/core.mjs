@@ -31,7 +31,7 @@ const cases = [
   ['JSON.parse (string)', () => JSON.parse(SEED_TEXT)],
   ['parseNotification (string)', () => parseNotification(SEED_TEXT)],
   ['classify', () => classify(payload)],
-  ['validate (Ajv, cdr schema)', () => validate('cdr', payload)],
+  ['validate (cdr schema: its happy path, Ajv when that says no)', () => validate('cdr', payload)],
   ['normalize (cdr, with extra_params)', () => normalize('cdr', payload)],
   ['dedupeKey', () => dedupeKey(record)],
   ...Object.entries(EXTRA_PARAMS_STYLES).map(([style, text]) => [`parseExtraParams: ${style}`, () => parseExtraParams(text)])

@@ -12,7 +12,7 @@ const FASTIFY = [
   ['fastify-bare', 'Fastify’s JSON route: its own body reader, `JSON.parse`, `{ ok: true }`'],
   ['fastify-own-reader-handler', 'the route\'s handler behind a catch-all content-type parser, the stream read with listeners, `JSON.parse`, a prepared JSON answer (the adapter\'s plumbing before the tenth round)'],
   ['fastify-own-reader', 'the same, answered from the route\'s own `onRequest` hook (no content-type parsing, validation or handler stage), as the adapter does'],
-  ['fastify-own-reader-parse', '`parseNotification` instead of `JSON.parse`: classify, validate (Ajv), normalize (Dates, phone strings, `extra_params`), deep freeze'],
+  ['fastify-own-reader-parse', '`parseNotification` instead of `JSON.parse`: classify, validate (the happy path, then Ajv), normalize (Dates, phone strings, `extra_params`), deep freeze'],
   ['fastify-adapter-no-dedupe-sync', 'the whole adapter with `idempotency: false` and a synchronous callback: route and method checks, auth, content type, limits, the delivery'],
   ['fastify-adapter-sync', DEDUPE],
   ['fastify-adapter', ASYNC]
