@@ -14,7 +14,7 @@ type Validator = ((payload: unknown) => boolean) & { errors?: ErrorObject[] | nu
 const validators = generated as unknown as Record<NotificationKind, Validator>
 /**
  * Each validator's happy path, generated from the same schema: `true` only for a payload the validator accepts,
- * in a fraction of its code (scripts/generated-source.ts, `acceptsSource`); on `false` the validator decides.
+ * with no error objects and less code (scripts/generated-source.ts, `acceptsSource`); on `false` the validator decides.
  */
 const accepts: Record<NotificationKind, (payload: unknown) => boolean> = generated.accepts
 
