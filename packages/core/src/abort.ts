@@ -3,6 +3,7 @@
  * (`handlerTimeoutMs`, `callControlTimeoutMs`) or when the receiver closes, so a callback can stop
  * its own work (pass it to `fetch`, a database driver, a timer). See docs/reliability.md.
  */
+import type { Deadlines } from './deadlines.js'
 import type { Logger } from './logger.js'
 import type { NotificationKind } from './records.js'
 import { KEEP } from './steady.js'
@@ -12,10 +13,17 @@ import type { CallbackContext, RequestHeaders } from './types.js'
 export const timeoutReason = (message: string): DOMException => new DOMException(message, 'TimeoutError')
 const CLOSED_MESSAGE = 'the receiver closed'
 
-/** The controllers of the callbacks still running, to abort them all when the receiver closes. */
+/**
+ * The controllers of the callbacks still running, to abort them all when the receiver closes: the call-control
+ * callbacks' (`track`), and those of the entries waiting in the timeout queues it watches (`watch`). A notification's
+ * async callbacks are bounded by an entry of the delivery's timeout queue for as long as they run, so that entry
+ * holds their controller, and no set is added to and deleted from per notification.
+ */
 export class Aborts {
-  /** The controllers held, and KEEP (steady.ts). */
+  /** The controllers tracked, and KEEP (steady.ts). */
   readonly #running = new Set<AbortController | typeof KEEP>([KEEP])
+  /** Timeout queues whose waiting entries' controllers `close()` aborts. */
+  readonly #queues: Deadlines[] = []
   #closed = false
 
   /** A controller for one request's callbacks (aborted already when the receiver is closed). */
@@ -27,19 +35,14 @@ export class Aborts {
 
   /** Keeps `controller` until `running` settles, so that `close()` aborts it meanwhile. */
   track (controller: AbortController, running: Promise<unknown>): void {
-    this.hold(controller)
-    const done = (): void => { this.drop(controller) }
+    this.#running.add(controller)
+    const done = (): void => { this.#running.delete(controller) }
     running.then(done, done)
   }
 
-  /** Keeps `controller` until `drop`: its callbacks run (`close()` aborts it meanwhile). */
-  hold (controller: AbortController): void {
-    this.#running.add(controller)
-  }
-
-  /** Its callbacks settled, or their time is up (it is aborted already: `close()` would change nothing). */
-  drop (controller: AbortController): void {
-    this.#running.delete(controller)
+  /** Has `close()` abort the controller of every entry waiting in `queue` (Deadlines.add's `controller`). */
+  watch (queue: Deadlines): void {
+    this.#queues.push(queue)
   }
 
   /** Aborts every callback running now, and those of any request handled after. */
@@ -47,6 +50,7 @@ export class Aborts {
     this.#closed = true
     const reason = new DOMException(CLOSED_MESSAGE, 'AbortError')
     for (const controller of this.#running) if (controller !== KEEP) controller.abort(reason)
+    for (const queue of this.#queues) queue.abortWaiting(reason)
     this.#running.clear()
     this.#running.add(KEEP) // never empty (steady.ts)
   }

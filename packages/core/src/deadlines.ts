@@ -6,7 +6,8 @@
  */
 
 /**
- * One entry: when it falls due, and what to run then (`undefined` once it fired or was cancelled).
+ * One entry: when it falls due, what to run then (`undefined` once it fired or was cancelled), and the controller
+ * of the work it bounds, if any (aborted by `abortWaiting`, e.g. when the receiver closes).
  *
  * A class, not an object literal. V8 watches how many of a literal's objects outlive a young-generation GC,
  * and once most do (entries waiting in the queue for their batch to be dropped, in a GC early in a server's
@@ -16,7 +17,7 @@
  * "Eighth round"). Objects made with `new` are never allocated old by that rule.
  */
 export class Deadline {
-  constructor (readonly at: number, public fire: (() => void) | undefined) {}
+  constructor (readonly at: number, public fire: (() => void) | undefined, readonly controller: AbortController | undefined) {}
 }
 
 /** Dropped entries are removed from the queue this many at a time. */
@@ -40,10 +41,10 @@ export class Deadlines {
   /**
    * Runs `fire` once the delay has passed, unless the entry is cancelled before. `now` is the time the delay
    * counts from: `Date.now()`, or a reading of it the caller took earlier in the same turn (a clock read
-   * costs ~50 ns on some VMs).
+   * costs ~50 ns on some VMs). `controller`: the work's, for `abortWaiting` while the entry waits.
    */
-  add (fire: () => void, now = Date.now()): Deadline {
-    const deadline = new Deadline(now + this.delayMs, fire)
+  add (fire: () => void, now = Date.now(), controller?: AbortController): Deadline {
+    const deadline = new Deadline(now + this.delayMs, fire, controller)
     this.#queue.push(deadline)
     if (this.#live++ === 0) {
       if (this.#timer === undefined) this.#arm(this.delayMs)
@@ -62,6 +63,15 @@ export class Deadlines {
     this.#drop(head)
     if (--this.#live === 0) this.#timer?.unref() // fires once more at most, finds nothing, and stops
     return true
+  }
+
+  /** Aborts, with `reason`, the controller of every entry still waiting (neither fired nor cancelled). */
+  abortWaiting (reason: unknown): void {
+    const queue = this.#queue
+    for (let i = this.#head; i < queue.length; i++) {
+      const { fire, controller } = queue[i] as Deadline
+      if (fire !== undefined) controller?.abort(reason)
+    }
   }
 
   #arm (ms: number): void {

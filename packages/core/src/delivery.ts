@@ -30,7 +30,7 @@ export interface DeliveryOptions {
   leaseMs: number
   callbacksFor: CallbackTable
   onError: ReceiverOptions['onError']
-  /** Where running callbacks' controllers are kept, for `receiver.close()`. */
+  /** Makes the callbacks' controllers, and aborts those still running on `receiver.close()` (it watches the timeout queue). */
   aborts: Aborts
 }
 
@@ -78,14 +78,18 @@ export class Delivery {
   readonly #id = receiverId()
   readonly #nextOwner = ownerTokens(this.#id)
   /** Answers of copies being processed here and waiting for a callback, so that a concurrent duplicate waits and ends the same. */
+  /** With `#sync`: every claim of this receiver (its store, its id as the owner, no lease to stop); never changed. */
+  readonly #syncClaim: Claim | undefined
   readonly #inFlight = new Map<string | typeof KEEP, Promise<WebhookResponse> | undefined>([[KEEP, undefined]])
 
   constructor ({ store, handlerTimeoutMs, leaseMs, callbacksFor, onError, aborts }: DeliveryOptions) {
     this.#aborts = aborts
     this.#store = store
     this.#sync = store === undefined ? undefined : synchronous(store)
+    this.#syncClaim = this.#sync === undefined ? undefined : new Claim(this.#sync, this.#id, nothing)
     this.#timeoutMs = handlerTimeoutMs
     this.#timeouts = new Deadlines(handlerTimeoutMs)
+    aborts.watch(this.#timeouts)
     this.#renewals = new Deadlines(renewEvery(leaseMs))
     this.#callbacksFor = callbacksFor
     this.#onError = onError
@@ -101,18 +105,23 @@ export class Delivery {
     if (n.kind === 'unknown') log.info({ cmiuuid: n.cmiuuid, status: n.status }, 'piopiy-webhooks: notification of unknown kind, acknowledged')
     const store = this.#store
     if (store === undefined) return this.#run(n, this.#context(n, arrival), undefined, arrival.now)
-    const waiting = this.#inFlight.get(key)
-    if (waiting !== undefined) return waiting
     const sync = this.#sync
-    if (sync === undefined) return this.#claimAndRun(store, n, this.#context(n, arrival)).then(undefined, (err: unknown) => failedAnswer(log, err))
+    if (sync === undefined) {
+      const waiting = this.#inFlight.get(key) // in flight here: no need to ask the store
+      if (waiting !== undefined) return waiting
+      return this.#claimAndRun(store, n, this.#context(n, arrival)).then(undefined, (err: unknown) => failedAnswer(log, err))
+    }
     // a claim in this process's memory lapses only if this process dies, and the store with it: held until it is
     // settled, as renewing it every third of leaseMs while the callbacks run would hold it (without the timer).
-    // As no claim of this store is ever taken over, this receiver's id is owner enough (no token made per claim).
-    const owner = this.#id
-    const claim = sync[claimNow](key, Number.POSITIVE_INFINITY, owner, arrival.now)
-    // in flight here is in #inFlight (above): 'in-flight' is another receiver's that shares the store
-    if (claim === 'claimed') return this.#run(n, this.#context(n, arrival), new Claim(store, owner, nothing), arrival.now)
-    return answerOf(claim === 'done' ? 'duplicate' : 'busy')
+    // As no claim of this store is ever taken over, this receiver's id is owner enough (no token made per claim),
+    // and every claim is the same: one Claim serves them all.
+    const claimed = this.#syncClaim as Claim
+    const claim = sync[claimNow](key, Number.POSITIVE_INFINITY, claimed.owner, arrival.now)
+    if (claim === 'claimed') return this.#run(n, this.#context(n, arrival), claimed, arrival.now)
+    if (claim === 'done') return answerOf('duplicate')
+    // in flight here (its answer is waiting in #inFlight: end the same), or in another receiver that shares the store
+    // (or here, past its timeout: its answer is given): ask for a retry. Looked up only now, not for every fresh key.
+    return this.#inFlight.get(key) ?? answerOf('busy')
   }
 
   /** The callbacks' context, with a controller of its own (made when a notification is to be run or reported). */
@@ -175,21 +184,18 @@ export class Delivery {
 
   /** The callbacks' end, or `handlerTimeoutMs` (which aborts `ctx.signal`), whichever comes first: the one promise of the delivery. */
   #waitFor (running: Running, ctx: DeliveryContext, claimedIn: Claim | undefined, now: number | undefined): Promise<WebhookResponse> {
+    // the entry holds the controller while it waits, for `close()` (the queue is watched by #aborts)
     const controller = SignalContext.controllerOf(ctx)
-    this.#aborts.hold(controller)
     return new Promise(resolve => {
       const deadline = this.#timeouts.add(() => {
-        this.#aborts.drop(controller)
         controller.abort(timeoutReason(`handlerTimeoutMs (${this.#timeoutMs} ms) passed`))
         resolve(this.#answer(this.#timedOut(running, ctx, claimedIn), ctx, claimedIn))
-      }, now)
+      }, now, controller)
       running.promise.then(() => {
         if (!this.#timeouts.cancel(deadline)) return
-        this.#aborts.drop(controller)
         resolve(this.#answer(this.#processed(ctx, claimedIn), ctx, claimedIn))
       }, (err: unknown) => {
         if (!this.#timeouts.cancel(deadline)) return
-        this.#aborts.drop(controller)
         resolve(this.#answer(this.#failed(callbackFailed(running.name, err), ctx, claimedIn), ctx, claimedIn))
       })
     })

@@ -43,6 +43,35 @@ t.test('ctx.signal: close() aborts the callbacks still running (AbortError), and
   receiver.close() // twice is harmless
 })
 
+t.test('close() aborts exactly the callbacks still running: not one that settled, not one whose time was up (its TimeoutError stays)', async t => {
+  const gates = new Map<string, ReturnType<typeof deferred<void>>>()
+  t.teardown(() => { for (const gate of gates.values()) gate.resolve() })
+  const seen = new Map<string, AbortSignal>()
+  const receiver = receiverWith({
+    handlerTimeoutMs: 1_000,
+    onInboundAnswered: async (record, ctx) => {
+      seen.set(record.cmiuuid, ctx.signal)
+      const gate = deferred()
+      gates.set(record.cmiuuid, gate)
+      await gate.promise
+    }
+  })
+  const fast = receiverWith({ handlerTimeoutMs: 20, onInboundAnswered: async (_, ctx) => { seen.set('timed-out', ctx.signal); await new Promise(resolve => setTimeout(resolve, 200)) } })
+  // 'done' behind a callback still running, in the timeout queue: its entry is cancelled, not yet dropped
+  const answers = ['running-1', 'done', 'running-2', 'running-3'].map(cmiuuid => post(receiver, { ...seedCdr(), cmiuuid }))
+  await turn()
+  gates.get('done')?.resolve()
+  t.equal((await answers[1])?.status, 200, 'the second has settled')
+  t.equal((await post(fast, { ...seedCdr(), cmiuuid: 'timed-out' })).status, 503, 'the other receiver\'s callback ran out of time')
+  receiver.close()
+  fast.close()
+  t.equal(seen.get('done')?.aborted, false, 'a callback that settled is not aborted')
+  for (const cmiuuid of ['running-1', 'running-2', 'running-3']) t.match(seen.get(cmiuuid)?.reason, { name: 'AbortError', message: /the receiver closed/ }, `${cmiuuid} is aborted`)
+  t.match(seen.get('timed-out')?.reason, { name: 'TimeoutError' }, 'a callback whose time was up keeps its reason')
+  for (const gate of gates.values()) gate.resolve()
+  t.same((await Promise.all(answers)).map(answer => answer.status), [200, 200, 200, 200])
+})
+
 t.test('ctx.signal of onAnswer: aborted at callControlTimeoutMs (the fallback answered) and by close()', async t => {
   const gate = deferred()
   t.teardown(() => { gate.resolve() })

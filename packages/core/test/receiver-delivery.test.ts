@@ -57,21 +57,28 @@ t.test('legs, kinds and apps are told apart by the key', async t => {
   ])
 })
 
-t.test('a copy arriving while the first is in flight waits and answers the same', async t => {
-  const gate = deferred()
-  let fired = 0
-  const receiver = receiverWith({ onInboundAnswered: async () => { fired++; await gate.promise } })
-  const first = post(receiver, seedCdr())
-  const second = post(receiver, seedCdr())
-  await new Promise(resolve => setImmediate(resolve))
-  const third = post(receiver, seedCdr()) // arrives after the claim: waits on the in-flight answer
-  gate.resolve()
-  const answers = await Promise.all([first, second, third])
-  t.same(answers.map(a => a.status), [200, 200, 200])
-  t.equal(answers[1], answers[0], 'the very same answer')
-  t.equal(answers[2], answers[0])
-  t.equal(fired, 1)
-})
+/** A memory store behind a promise: the receiver cannot call it synchronously, so it claims as it would a Redis store. */
+class AsyncMemoryStore extends MemoryIdempotencyStore {
+  override async claim (key: string, ttlMs: number, owner: string): Promise<ClaimResult> { return await super.claim(key, ttlMs, owner) }
+}
+
+for (const [name, store] of [['the memory store', new MemoryIdempotencyStore()], ['an asynchronous store', new AsyncMemoryStore()]] as const) {
+  t.test(`a copy arriving while the first is in flight waits and answers the same (${name})`, async t => {
+    const gate = deferred()
+    let fired = 0
+    const receiver = receiverWith({ idempotency: store, onInboundAnswered: async () => { fired++; await gate.promise } })
+    const first = post(receiver, seedCdr())
+    const second = post(receiver, seedCdr())
+    await new Promise(resolve => setImmediate(resolve))
+    const third = post(receiver, seedCdr()) // arrives after the claim: waits on the in-flight answer
+    gate.resolve()
+    const answers = await Promise.all([first, second, third])
+    t.same(answers.map(a => a.status), [200, 200, 200])
+    t.equal(answers[1], answers[0], 'the very same answer')
+    t.equal(answers[2], answers[0])
+    t.equal(fired, 1)
+  })
+}
 
 t.test('a throwing callback answers 500, releases the claim, and the retry runs it', async t => {
   let attempts = 0
