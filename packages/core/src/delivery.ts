@@ -77,9 +77,9 @@ export class Delivery {
   /** This receiver's id: the owner of its claims in the memory store, and the stem of its owner tokens elsewhere. */
   readonly #id = receiverId()
   readonly #nextOwner = ownerTokens(this.#id)
-  /** Answers of copies being processed here and waiting for a callback, so that a concurrent duplicate waits and ends the same. */
   /** With `#sync`: every claim of this receiver (its store, its id as the owner, no lease to stop); never changed. */
   readonly #syncClaim: Claim | undefined
+  /** Answers of copies being processed here and waiting for a callback, so that a concurrent duplicate waits and ends the same. */
   readonly #inFlight = new Map<string | typeof KEEP, Promise<WebhookResponse> | undefined>([[KEEP, undefined]])
 
   constructor ({ store, handlerTimeoutMs, leaseMs, callbacksFor, onError, aborts }: DeliveryOptions) {
@@ -119,8 +119,8 @@ export class Delivery {
     const claim = sync[claimNow](key, Number.POSITIVE_INFINITY, claimed.owner, arrival.now)
     if (claim === 'claimed') return this.#run(n, this.#context(n, arrival), claimed, arrival.now)
     if (claim === 'done') return answerOf('duplicate')
-    // in flight here (its answer is waiting in #inFlight: end the same), or in another receiver that shares the store
-    // (or here, past its timeout: its answer is given): ask for a retry. Looked up only now, not for every fresh key.
+    // in flight here (its answer is waiting in #inFlight: end the same), else in another receiver that shares the store,
+    // or here past its timeout (answered already): ask for a retry. Looked up only now, not for every fresh key.
     return this.#inFlight.get(key) ?? answerOf('busy')
   }
 
