@@ -171,9 +171,9 @@ export function acceptsSource (fn: string, schema: ObjectSchema, patterns: Map<s
 /** The `accepts` export of src/generated/validators.ts: {@link acceptsSource} for each kind's wire schema. */
 function acceptsModule (): string {
   const patterns = new Map<string, string>()
-  const names = Object.keys(VALIDATORS).map(kind => [kind, `accepts${kind[0]!.toUpperCase()}${kind.slice(1)}`] as const)
-  const functions = names.map(([kind, fn]) => {
-    const schema = WIRE_SCHEMAS.map(name => wire[name]).find(s => s.$id === VALIDATORS[kind as keyof typeof VALIDATORS]) as unknown as ObjectSchema
+  const names = Object.entries(VALIDATORS).map(([kind, id]) => [kind, `accepts${kind[0]!.toUpperCase()}${kind.slice(1)}`, id] as const)
+  const functions = names.map(([, fn, id]) => {
+    const schema = WIRE_SCHEMAS.map(name => wire[name]).find(s => s.$id === id) as unknown as ObjectSchema
     return acceptsSource(fn, schema, patterns)
   })
   const expressions = [...patterns].map(([source, name]) => `const ${name} = new RegExp(${JSON.stringify(source)}, "u");`)
