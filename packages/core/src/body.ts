@@ -144,33 +144,21 @@ const textOf = (parsed: unknown): string =>
 const UNREAD_TOO_LARGE: RequestBody = Object.freeze({ input: undefined, text: '', tooLarge: true, timedOut: false })
 
 /**
- * Reads the body of `req` within `limit` bytes and `timeoutMs` (the raw bytes, or what a framework parser left),
- * then goes on with `next`: at once for a body in memory without a `Content-Encoding` (every adapter's common case),
- * else in the reaction of the read's one promise, so that `next` runs in the request's async context
- * (`AsyncLocalStorage`), not the stream's. A declared `content-length` over `limit` is not read at all (the answer
- * is 413 at once). `fail` answers a body that could not be read (the client went away), or a `next` that threw once
- * the body was read; a `next` that throws at once throws to the caller.
+ * Reads the body of `req` within `limit` bytes and the delay of `timeouts` (the raw bytes, or what a framework parser
+ * left): at once for a body in memory without a `Content-Encoding` (every adapter's common case: no promise, no
+ * closure), else a promise, which rejects when the body could not be read (the client went away). The caller goes on
+ * in that promise's reaction, so in the request's async context (`AsyncLocalStorage`), not the stream's. A declared
+ * `content-length` over `limit` is not read at all (the answer is 413 at once).
  */
-export function requestBody<T> (req: WebhookRequest, limit: number, timeouts: Deadlines, next: (body: RequestBody) => T | Promise<T>, fail: (err: unknown) => T): T | Promise<T> {
-  if (req.tooLarge === true) return next(UNREAD_TOO_LARGE)
+export function requestBody (req: WebhookRequest, limit: number, timeouts: Deadlines): RequestBody | Promise<RequestBody> {
+  if (req.tooLarge === true) return UNREAD_TOO_LARGE
   const parsed = req.parsedBody
   const contentLength = joinedHeader(req.headers, 'content-length')
-  if (parsed !== undefined) return next(parsedBody(parsed, contentLength, limit))
-  if (Number(contentLength) > limit) return next(UNREAD_TOO_LARGE)
+  if (parsed !== undefined) return parsedBody(parsed, contentLength, limit)
+  if (Number(contentLength) > limit) return UNREAD_TOO_LARGE
   const read = readBody(req.rawBody, limit, timeouts.delayMs, timeouts)
-  if (!(read instanceof Promise)) return goOn(decoded(read, req, limit), next, fail)
-  return read.then(body => {
-    try {
-      return goOn(decoded(body, req, limit), next, fail)
-    } catch (err) {
-      return fail(err)
-    }
-  }, fail)
+  return read instanceof Promise ? read.then(body => decoded(body, req, limit)) : decoded(read, req, limit)
 }
-
-/** `next` with the body, now or once it is inflated. */
-const goOn = <T>(body: RequestBody | Promise<RequestBody>, next: (body: RequestBody) => T | Promise<T>, fail: (err: unknown) => T): T | Promise<T> =>
-  body instanceof Promise ? body.then(next).then(undefined, fail) : next(body)
 
 /** The body's text, decoded as declared (`refused` when it cannot be); a body cut off is not decoded. */
 function decoded ({ bytes, tooLarge, timedOut }: Body, req: WebhookRequest, limit: number): RequestBody | Promise<RequestBody> {

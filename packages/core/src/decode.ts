@@ -37,8 +37,12 @@ export function charsetOf (contentType: string | undefined): string {
 /** Decoders made so far, by charset label: `decode()` without `stream` keeps no state between calls, so one serves every request. */
 const decoders = new Map<string, TextDecoder | undefined>()
 
+/** The decoder of a body that declares no charset, or `utf-8`: nearly every body (no look-up for it). */
+const UTF8 = new TextDecoder('utf-8')
+
 /** A decoder for `charset`, or undefined when TextDecoder does not know the label. */
 function decoderFor (charset: string): TextDecoder | undefined {
+  if (charset === 'utf-8') return UTF8
   if (decoders.has(charset)) return decoders.get(charset)
   let decoder: TextDecoder | undefined
   try {

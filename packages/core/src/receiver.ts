@@ -84,11 +84,16 @@ function handle (setup: Setup, req: WebhookRequest): Answer {
   if (route === undefined) return NOT_FOUND
   if (req.method !== 'POST' && req.method.toUpperCase() !== 'POST') return METHOD_NOT_ALLOWED
   const ip = setup.auth.clientIp(req.ip, req.headers)
-  let inTurn = true // the clock read above is still `now` while the body goes on in this turn
-  const answer = requestBody(req, setup.opts.bodyLimit, setup.bodyTimeouts,
-    body => checked(setup, { req, route, ip, receivedAt, now: inTurn ? receivedAt : Date.now(), body }), err => failed(setup, req, err))
-  inTurn = false
-  return answer
+  const body = requestBody(req, setup.opts.bodyLimit, setup.bodyTimeouts)
+  // the clock read above is still `now` while the body goes on in this turn
+  if (!(body instanceof Promise)) return checked(setup, { req, route, ip, receivedAt, now: receivedAt, body })
+  return body.then(read => {
+    try {
+      return checked(setup, { req, route, ip, receivedAt, now: Date.now(), body: read })
+    } catch (err) {
+      return failed(setup, req, err)
+    }
+  }, (err: unknown) => failed(setup, req, err))
 }
 
 /** A request whose body has been read; `now` is the clock read in this turn (`receivedAt` when the body was in memory). */
