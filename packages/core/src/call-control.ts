@@ -88,7 +88,8 @@ export interface CallControlRequest {
   headers: Headers
   ip: string | undefined
   log: Logger
-  receivedAt: Date
+  /** When the request arrived (`Date.now()`): `ctx.receivedAt` once read. */
+  receivedAt: number
   /** Its signal is `ctx.signal`. */
   controller: AbortController
 }

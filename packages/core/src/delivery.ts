@@ -126,7 +126,7 @@ export class Delivery {
 
   /** The callbacks' context, with a controller of its own (made when a notification is to be run or reported). */
   #context (n: Notification, { key, receivedAt, headers, ip, log }: Arrival): DeliveryContext {
-    return new SignalContext(key, n.kind, new Date(receivedAt), headers, ip, log, this.#aborts.open())
+    return new SignalContext(key, n.kind, receivedAt, headers, ip, log, this.#aborts.open())
   }
 
   async #claimAndRun (store: IdempotencyStore, n: Notification, ctx: DeliveryContext): Promise<WebhookResponse> {

@@ -141,7 +141,7 @@ function callControl (setup: Setup, received: Received): Promise<WebhookResponse
     headers: req.headers,
     ip,
     log: req.log ?? opts.logger,
-    receivedAt: new Date(received.receivedAt),
+    receivedAt: received.receivedAt,
     controller: setup.aborts.open()
   }
   return setup.callControl.handle(route, request).then(undefined, (err: unknown) => failed(setup, req, err))

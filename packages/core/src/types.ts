@@ -14,6 +14,7 @@ export interface CallbackContext {
   /** The dedupe key of this notification; use it to make your own writes idempotent. */
   key: string
   kind: NotificationKind
+  /** When the request arrived; made when first read (not an own key of `ctx`, as `signal`), the same `Date` at every read. */
   receivedAt: Date
   headers: RequestHeaders
   /** The client address (after `trustProxy`, when set). */

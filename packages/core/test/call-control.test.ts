@@ -1,6 +1,7 @@
 // The answer URL and action URL routes of the core receiver: routing, validation and normalization
 // of the documented request samples (packages/testing/samples/answer-url), the flow answered,
 // and the fallback flow for a callback that throws, is too slow, or returns an invalid flow.
+import FakeTimers from '@sinonjs/fake-timers'
 import t from 'tap'
 import { FALLBACK_TEXT, type CallControlContext } from '../src/call-control.js'
 import type { AnswerCall, DtmfInput } from '../src/call-control-schemas.js'
@@ -63,17 +64,24 @@ t.test('the documented answer samples (global and India) answer the flow, with t
   t.ok(Object.isFrozen(seen.calls[0]?.raw), 'raw is frozen')
 })
 
-t.test('ctx: key, kind, receivedAt, headers, ip and log are own properties; signal is read when asked for, and a callback may replace it', async t => {
+t.test('ctx: key, kind, headers, ip and log are own properties; receivedAt and signal are made when first read, and a callback may replace either', async t => {
+  const clock = FakeTimers.install({ toFake: ['Date'], now: 1_700_000_000_000 })
+  t.teardown(() => { clock.uninstall() })
   const mine = new AbortController().signal
-  const { r, seen } = receiver({ onDtmf: (_, ctx) => { seen.contexts.push(ctx); ctx.signal = mine; return [{ action: 'hangup' }] } })
+  const then = new Date(0)
+  const { r, seen } = receiver({ onDtmf: (_, ctx) => { seen.contexts.push(ctx); ctx.signal = mine; ctx.receivedAt = then; return [{ action: 'hangup' }] } })
   t.equal((await post(r, globalAnswer, { path: '/webhook/answer' })).status, 200)
   t.equal((await post(r, dtmf, { path: '/webhook/action' })).status, 200)
+  clock.tick(5_000)
   const [answered, pressed] = seen.contexts as [CallControlContext, CallControlContext]
-  t.same(Object.keys(answered), ['key', 'kind', 'receivedAt', 'headers', 'ip', 'log'])
+  t.same(Object.keys(answered), ['key', 'kind', 'headers', 'ip', 'log'])
   t.ok(answered.signal instanceof AbortSignal, 'a signal of its own')
   t.equal(answered.signal.aborted, false, 'not aborted: the callback answered in time')
+  t.equal(answered.receivedAt.getTime(), 1_700_000_000_000, 'when the request arrived, not when it was first read')
+  t.equal(answered.receivedAt, answered.receivedAt, 'the same Date at every read')
   t.equal(pressed.signal, mine, 'the signal the callback set')
-  t.same(Object.keys(pressed), ['key', 'kind', 'receivedAt', 'headers', 'ip', 'log', 'signal'], 'an own property once set')
+  t.equal(pressed.receivedAt, then, 'the date the callback set')
+  t.same(Object.keys(pressed), ['key', 'kind', 'headers', 'ip', 'log', 'signal', 'receivedAt'], 'own properties once set')
 })
 
 t.test('the documented DTMF sample (cmuuid spelling) reaches onDtmf with dtmf as a string; extra_params are parsed', async t => {

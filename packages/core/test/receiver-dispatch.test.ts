@@ -1,3 +1,4 @@
+import FakeTimers from '@sinonjs/fake-timers'
 import t from 'tap'
 import { createReceiver } from '../src/receiver.js'
 import type { CallbackContext, Notification } from '../src/index.js'
@@ -103,17 +104,27 @@ t.test('an unknown kind is logged at info', async t => {
   t.same(logger.lines, [{ level: 'info', obj: { cmiuuid: 'dtmf-1', status: undefined }, msg: 'piopiy-webhooks: notification of unknown kind, acknowledged' }])
 })
 
-t.test('ctx: key, kind, receivedAt, headers, ip and log are own properties; signal is read when asked for, and a callback may replace it', async t => {
+t.test('ctx: key, kind, headers, ip and log are own properties; receivedAt and signal are made when first read, and a callback may replace either', async t => {
+  const clock = FakeTimers.install({ toFake: ['Date'], now: 1_700_000_000_000 })
+  t.teardown(() => { clock.uninstall() })
   const seen: CallbackContext[] = []
   const mine = new AbortController().signal
-  const receiver = createReceiver({ logger: silentLogger, onInboundAnswered: (_, ctx) => { seen.push(ctx); ctx.signal = mine }, onNotification: (_, ctx) => { seen.push(ctx) } })
+  const then = new Date(0)
+  const receiver = createReceiver({ logger: silentLogger, onInboundAnswered: (_, ctx) => { seen.push(ctx); ctx.signal = mine; ctx.receivedAt = then }, onNotification: (_, ctx) => { seen.push(ctx) } })
   t.equal((await post(receiver, seedCdr())).status, 200)
   const ctx = seen[0] as CallbackContext
-  t.same(Object.keys(ctx).slice(0, 6), ['key', 'kind', 'receivedAt', 'headers', 'ip', 'log'])
+  t.same(Object.keys(ctx).slice(0, 5), ['key', 'kind', 'headers', 'ip', 'log'])
   t.equal(ctx.signal, mine, 'the signal the callback set')
-  t.ok(Object.keys(ctx).includes('signal'), 'an own property once set')
+  t.equal(ctx.receivedAt, then, 'the date the callback set')
+  t.same(Object.keys(ctx).slice(5), ['signal', 'receivedAt'], 'own properties once set')
   const untouched = createReceiver({ logger: silentLogger, onInboundAnswered: (_, ctx) => { seen.push(ctx) } })
   await post(untouched, seedCdr())
-  t.ok(seen[2]?.signal instanceof AbortSignal, 'a signal of its own otherwise')
-  t.equal(seen[2]?.signal.aborted, false)
+  clock.tick(5_000)
+  const later = seen[2] as CallbackContext
+  t.ok(later.signal instanceof AbortSignal, 'a signal of its own otherwise')
+  t.equal(later.signal.aborted, false)
+  t.ok(later.receivedAt instanceof Date)
+  t.equal(later.receivedAt.getTime(), 1_700_000_000_000, 'when the request arrived, not when it was first read')
+  t.equal(later.receivedAt, later.receivedAt, 'the same Date at every read')
+  t.notOk(Object.keys(later).includes('receivedAt'), 'read from the prototype')
 })
