@@ -6,8 +6,9 @@
  */
 
 /**
- * One entry: when it falls due, what to run then (`undefined` once it fired or was cancelled), and the controller
- * of the work it bounds, if any (aborted by `abortWaiting`, e.g. when the receiver closes).
+ * One entry: when it falls due, what to run then, and the controller of the work it bounds, if any (aborted by
+ * `abortWaiting` while the entry waits, e.g. when the receiver closes). Both are `undefined` once it fired or was
+ * cancelled, so that an entry left in the queue until its batch is dropped holds nothing of its request.
  *
  * A class, not an object literal. V8 watches how many of a literal's objects outlive a young-generation GC,
  * and once most do (entries waiting in the queue for their batch to be dropped, in a GC early in a server's
@@ -17,7 +18,7 @@
  * "Eighth round"). Objects made with `new` are never allocated old by that rule.
  */
 export class Deadline {
-  constructor (readonly at: number, public fire: (() => void) | undefined, readonly controller: AbortController | undefined) {}
+  constructor (readonly at: number, public fire: (() => void) | undefined, public controller: AbortController | undefined) {}
 }
 
 /** Dropped entries are removed from the queue this many at a time. */
@@ -57,6 +58,7 @@ export class Deadlines {
   cancel (deadline: Deadline): boolean {
     if (deadline.fire === undefined) return false
     deadline.fire = undefined
+    deadline.controller = undefined
     let head = this.#head
     const queue = this.#queue
     while (head < queue.length && (queue[head] as Deadline).fire === undefined) head++
@@ -100,6 +102,7 @@ export class Deadlines {
       if (deadline.at > now) break
       due.push(deadline.fire)
       deadline.fire = undefined
+      deadline.controller = undefined
       this.#live--
     }
     this.#drop(head)

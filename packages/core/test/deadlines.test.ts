@@ -96,3 +96,14 @@ t.test('entries are made by a constructor, not as object literals (which V8 may 
   t.equal(b.at, 105)
   queue.cancel(b)
 })
+
+t.test('an entry that fired or was cancelled holds neither its callback nor its controller (it may wait for its batch to be dropped)', async t => {
+  const clock = fakeClock(t)
+  const queue = new Deadlines(100)
+  const first = queue.add(() => {}, Date.now(), new AbortController())
+  const second = queue.add(() => {}, Date.now(), new AbortController())
+  t.ok(second.controller instanceof AbortController, 'held while it waits')
+  t.ok(queue.cancel(second))
+  clock.tick(100)
+  t.same([first.fire, first.controller, second.fire, second.controller], [undefined, undefined, undefined, undefined])
+})
