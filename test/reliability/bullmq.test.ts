@@ -61,6 +61,7 @@ t.test(`2 apps + 2 workers on one Redis, ${CDRS} CDRs × ${COPIES} copies, an ap
   const twice: string[] = []
   const inFlight = new Set<string>() // runs of worker 0 not answered yet
   let killedMidJob: string[] = []
+  const sendErrors: string[] = [] // verdicts that could not reach a worker that was not killed
   const workers = await Promise.all([0, 1].map(async w => await start<FromWorker>(t, 'worker.ts', env, (m, child) => {
     if (m.type === 'error') workerErrors.push(m.code)
     else if (m.type === 'twice') twice.push(m.jobId)
@@ -72,12 +73,17 @@ t.test(`2 apps + 2 workers on one Redis, ${CDRS} CDRs × ${COPIES} copies, an ap
         child.kill('SIGKILL')
         return
       }
-      if (child.exitCode !== null || child.signalCode !== null) return
+      if (child.killed) return
       if (w === 0) inFlight.add(m.jobId)
       // answered on the next turn, so that several runs are in flight at once
       setImmediate(() => {
         inFlight.delete(m.jobId)
-        if (child.connected) child.send({ type: 'verdict', id: m.id, fail: m.attempt === 1 && failsFirst(nOfJob.get(m.jobId) as number) } satisfies ToChild)
+        // worker 0 may have been killed since this run started (its IPC channel is still open
+        // until the process is gone, and a write to it fails with EPIPE): its verdict has no taker
+        if (child.killed) return
+        child.send({ type: 'verdict', id: m.id, fail: m.attempt === 1 && failsFirst(nOfJob.get(m.jobId) as number) } satisfies ToChild, error => {
+          if (error !== null) sendErrors.push(`worker ${w}: ${error.message}`)
+        })
       })
     }
   })))
@@ -128,6 +134,7 @@ t.test(`2 apps + 2 workers on one Redis, ${CDRS} CDRs × ${COPIES} copies, an ap
   t.ok(workerErrors.length >= planned.length - killedMidJob.length && workerErrors.length <= planned.length, `${workerErrors.length} failed runs told to onError (${planned.length} planned, less any cut by the kill)`)
   t.same(workerErrors.filter(code => code !== 'CALLBACK_FAILED'), [], 'all CALLBACK_FAILED')
   t.same(appErrors, [], 'no store failure in the apps')
+  t.same(sendErrors, [], 'every verdict reached its worker')
   const stats = {
     cdrs: CDRS, deliveries: report.deliveries, posts: report.posts, statuses: report.statuses, plannedFailures: planned.length,
     runs: [...runs.values()].reduce((a, b) => a + b, 0), rerun, workerErrors: workerErrors.length, killedAppAfter200s: KILL_APP_AFTER,
