@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url'
 import { envNumber, median, progress, quartiles, SEED_BYTES, silentLogger } from '../lib.mjs'
 
 const ROUNDS = envNumber('COLD_ROUNDS', 4000)
+/** Fresh CDRs each receiver handles before the rounds, so that its memory store is as full as a busy server's (COLD_FILL=110000: full at its 100,000 keys). */
+const FILL = envNumber('COLD_FILL', 0)
 const WARMUP = Math.floor(ROUNDS / 5)
 const other = process.argv[2]
 
@@ -31,6 +33,14 @@ for (const [name, core] of Object.entries(builds)) {
     'receiver.handle': body => receiver.handle({ method: 'POST', path: '/webhook/cdr', headers: { 'content-type': 'application/json' }, rawBody: body })
   }
   for (const what of measured) cases[`${what} (${name})`] = all[what]
+}
+
+if (FILL > 0 && measured.includes('receiver.handle')) {
+  for (const name of Object.keys(builds)) {
+    const handle = cases[`receiver.handle (${name})`]
+    for (let i = 0; i < FILL; i++) await handle(Buffer.from(JSON.stringify({ ...seed, cmiuuid: `fill-${i}-${seed.cmiuuid}` })))
+    progress(`cold: ${name}'s store filled with ${FILL} keys`)
+  }
 }
 
 const junk = new Float64Array(envNumber('COLD_MIB', 4) * 131072)
