@@ -7,6 +7,7 @@
 import { type Aborts, type DeliveryContext, SignalContext, timeoutReason } from './abort.js'
 import { answerOf, failedAnswer } from './answers.js'
 import { callbackFailed, type CallbackTable, invoke, type Running } from './callbacks.js'
+import { keyHash } from './dedupe-key.js'
 import { failure, PiopiyWebhookError } from './errors.js'
 import { callHook } from './hooks.js'
 import { claimNow, type ClaimResult, completeNow, type IdempotencyStore, type MemoryIdempotencyStore, synchronous } from './idempotency.js'
@@ -44,7 +45,7 @@ class Claim { constructor (readonly store: IdempotencyStore, readonly owner: str
 export type Answer = WebhookResponse | Promise<WebhookResponse>
 
 /**
- * A request's part in its delivery: its key, when it arrived (ms), `now` (a `Date.now()` read in the turn that
+ * A request's part in its delivery: its key (`dedupeKey(n)` of the notification it comes with), when it arrived (ms), `now` (a `Date.now()` read in the turn that
  * calls `deliver`: `receivedAt` itself when the body was in memory), its headers, the client's address and the log.
  */
 export interface Arrival { key: string, receivedAt: number, now: number, headers: RequestHeaders, ip: string | undefined, log: Logger }
@@ -116,7 +117,7 @@ export class Delivery {
     // As no claim of this store is ever taken over, this receiver's id is owner enough (no token made per claim),
     // and every claim is the same: one Claim serves them all.
     const claimed = this.#syncClaim as Claim
-    const claim = sync[claimNow](key, Number.POSITIVE_INFINITY, claimed.owner, arrival.now)
+    const claim = sync[claimNow](key, Number.POSITIVE_INFINITY, claimed.owner, arrival.now, keyHash(n)) // key is dedupeKey(n)
     if (claim === 'claimed') return this.#run(n, this.#context(n, arrival), claimed, arrival.now)
     if (claim === 'done') return answerOf('duplicate')
     // in flight here (its answer is waiting in #inFlight: end the same), else in another receiver that shares the store,

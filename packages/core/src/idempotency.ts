@@ -1,3 +1,4 @@
+import { DoneKeys, hashKey } from './done-keys.js'
 import { invalidOptions } from './errors.js'
 import { consoleLogger, type Logger } from './logger.js'
 import { KEEP } from './steady.js'
@@ -70,7 +71,7 @@ export interface MemoryIdempotencyStoreOptions {
  * The memory store's entry for a claim in flight (the delivery's own record of a claim is `Claim` in delivery.ts):
  * a class, not an object literal, as it lives as long as its callback (`Running` in callbacks.ts says why).
  */
-class ClaimEntry { constructor (readonly owner: string, public expires: number) {} }
+class ClaimEntry { constructor (readonly owner: string, public expires: number, readonly hash: number) {} }
 
 /** The memory store's `claim` and `complete` without a promise (not exported from the package). */
 export const claimNow = Symbol('claimNow')
@@ -86,23 +87,17 @@ export function synchronous (store: IdempotencyStore): MemoryIdempotencyStore | 
 const WARN_EVERY_MS = 60_000
 
 /**
- * The default store: in-process, bounded by `maxKeys`, with expiry. A completed key costs a key string
- * plus one small integer (its expiry in ms since the store was created, which V8 keeps unboxed for the
- * first 12 days, and still works after); claims in flight, a few at a time, are kept apart with their owner.
+ * The default store: in-process, bounded by `maxKeys`, with expiry. A completed key costs its string, its
+ * hash and its expiry (in ms since the store was created) in a ring, and a pair of integers in a hash table
+ * (done-keys.ts); claims in flight, a few at a time, are kept apart with their owner.
  */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly maxKeys: number
   readonly ttlMs: number
   /** Completed keys in the order they were completed, which is the order they expire in (one `ttlMs` for all). */
-  readonly #done = new Map<string, number>()
+  readonly #done = new DoneKeys()
   /** Claims in flight, and KEEP (steady.ts), which never expires and is not counted. */
-  readonly #claims = new Map<string | typeof KEEP, ClaimEntry>([[KEEP, new ClaimEntry('', Number.POSITIVE_INFINITY)]])
-  /**
-   * Walks the done keys oldest first (with their expiry: no look-up), kept across evictions. `entries().next()` on a fresh iterator would step
-   * over every slot deleted since V8 last rehashed the table (each re-insert leaves one), which made an
-   * eviction cost tens of µs once the store was full; a live iterator only steps over the new ones.
-   */
-  #oldest: Iterator<[string, number]> | undefined
+  readonly #claims = new Map<string | typeof KEEP, ClaimEntry>([[KEEP, new ClaimEntry('', Number.POSITIVE_INFINITY, 0)]])
   readonly #origin: number
   readonly #now: () => number
   #logger: Logger = consoleLogger
@@ -137,18 +132,18 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   /**
    * `claim` without a promise: the receiver calls it directly when `claim` and `complete` are this class's own.
    * `at` is a `Date.now()` the receiver read earlier in the same turn, taken as the time when this store's clock
-   * is `Date.now` (see `#clockAt`).
+   * is `Date.now` (see `#clockAt`). `hash` is `hashKey(key)`, when the caller has it (the receiver makes it cheaper).
    */
-  [claimNow] (key: string, ttlMs: number, owner: string, at?: number): ClaimResult {
+  [claimNow] (key: string, ttlMs: number, owner: string, at?: number, hash = hashKey(key)): ClaimResult {
     const now = this.#clockAt(at)
-    const done = this.#done.get(key)
+    const done = this.#done.get(key, hash)
     if (done !== undefined) {
       if (done > now) return 'done'
-      this.#done.delete(key)
+      this.#done.delete(key, hash)
     }
     const held = this.#claims.get(key)
     if (held !== undefined && held.expires > now) return 'in-flight'
-    this.#claims.set(key, new ClaimEntry(owner, now + ttlMs)) // a dead claim (its lease ran out) is taken over
+    this.#claims.set(key, new ClaimEntry(owner, now + ttlMs, hash)) // a dead claim (its lease ran out) is taken over
     this.#claimsExpireBy = Math.min(this.#claimsExpireBy, now + ttlMs)
     this.#evict(now)
     return 'claimed'
@@ -158,15 +153,21 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   [completeNow] (key: string, _owner: string, at?: number): void {
     const now = this.#clockAt(at)
     // a claimed key is never done as well (a claim is only made when no unexpired done marker is left, and
-    // completing deletes the claim): the common case needs no look-up of the done keys
-    if (!this.#claims.delete(key)) { // not claimed (its claim lapsed and was swept, or was released)
-      const done = this.#done.get(key)
+    // completing deletes the claim): the common case needs no look-up of the done keys, and its claim has its hash
+    const claim = this.#claims.get(key)
+    let hash: number
+    if (claim !== undefined) {
+      this.#claims.delete(key)
+      hash = claim.hash
+    } else { // not claimed (its claim lapsed and was swept, or was released)
+      hash = hashKey(key)
+      const done = this.#done.get(key, hash)
       if (done !== undefined) {
         if (done > now) return // never overwrite a done marker
-        this.#done.delete(key) // expired: added again below, as the newest
+        this.#done.delete(key, hash) // expired: added again below, as the newest
       }
     }
-    this.#done.set(key, now + this.ttlMs)
+    this.#done.add(key, hash, now + this.ttlMs)
     this.#evict(now)
   }
 
@@ -200,11 +201,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     const done = this.#done
     while (this.size > this.maxKeys) {
       if (this.#claimsExpireBy <= now && this.#sweepClaims(now)) continue
-      if (done.size === 0) return // only live claims left: kept, over maxKeys
-      // every done key the iterator has passed was deleted, and done keys are only ever added at the end:
-      // its next key is the oldest one, and it never runs out while a done key is left
-      const [key, expires] = (this.#oldest ??= done.entries()).next().value as [string, number]
-      done.delete(key)
+      const expires = done.dropOldest()
+      if (expires === undefined) return // only live claims left: kept, over maxKeys
       if (expires > now) this.#warn(now)
     }
   }

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check'
 import t from 'tap'
-import { dedupeKey } from '../src/dedupe-key.js'
+import { dedupeKey, keyHash } from '../src/dedupe-key.js'
+import { hashKey } from '../src/done-keys.js'
 import type { Notification } from '../src/records.js'
 import { createReceiver } from '../src/receiver.js'
 import { post } from './helpers.js'
@@ -48,6 +49,18 @@ t.test('every key decodes to the fields it was made of (so two notifications nev
     fc.assert(fc.property(fields, f => {
       const key = dedupeKey(f as Notification)
       if (!sameFields(decode(key), f)) throw new Error(`${key} decodes to ${JSON.stringify(decode(key))}`)
+    }), { numRuns: 5000 })
+  })
+})
+
+t.test('keyHash is the hash of the key, whether its prefix was just built or kept from the notification before', async t => {
+  t.doesNotThrow(() => {
+    // pairs in a row: the second often has the first one's prefix (same fields, another cmiuuid), which keyHash keeps
+    fc.assert(fc.property(fields, fields, fc.boolean(), (a, b, samePrefix) => {
+      const second = samePrefix ? { ...a, cmiuuid: b.cmiuuid } : b
+      for (const f of [a, second] as Notification[]) {
+        if (keyHash(f) !== hashKey(dedupeKey(f))) throw new Error(`keyHash of ${dedupeKey(f)}`)
+      }
     }), { numRuns: 5000 })
   })
 })
