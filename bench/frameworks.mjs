@@ -32,3 +32,5 @@ export const OCTOKIT_SECRET = 'bench-secret'
 
 /** Other targets: in-process ratios to JSON.parse of the same bytes, and start-up CPU. */
 export const CORE_TARGETS = { parseVsJsonParse: 1.8, handleVsJsonParse: 3, startupCpuMs: 60, bytesPerKey: 250 }
+/** The long-run goal of issue 16: every adapter at least this share of its bare route's speed (bare / adapter CPU). */
+export const LONG_RUN_GOAL = 0.95

@@ -1,6 +1,6 @@
 // Turns the numbers of one `npm run bench` run into docs/benchmarks.md and its SVG chart.
 // Pure functions (no I/O), so that a test can feed them numbers.
-import { CORE_TARGETS, FRAMEWORKS, PEERS } from './frameworks.mjs'
+import { CORE_TARGETS, FRAMEWORKS, LONG_RUN_GOAL, PEERS } from './frameworks.mjs'
 
 export { CORE_TARGETS }
 
@@ -87,6 +87,18 @@ export function renderSvg (results, { width = 960, height = 380 } = {}) {
   return out.join('\n') + '\n'
 }
 
+/** How far each adapter is from the long-run goal: reached, or the CPU per request it would have to shed. */
+function longRunGoal (comparisons, find) {
+  const distance = c => {
+    const bare = find(c.id, 'bare').cpuPerRequest
+    const adapter = find(c.id, 'adapter').cpuPerRequest
+    if (c.cpu.median >= LONG_RUN_GOAL) return `${c.id} ${fixed(c.cpu.median)}×, reached`
+    return `${c.id} ${fixed(c.cpu.median)}×, ${fixed(adapter - bare / LONG_RUN_GOAL, 1)} µs per request to shed (${fixed(adapter, 1)} → ${fixed(bare / LONG_RUN_GOAL, 1)})`
+  }
+  return `**The long-run goal is ${fixed(LONG_RUN_GOAL)}× of every bare route.** In this run: ${comparisons.map(distance).join('; ')}. ` +
+    'Where the rest of the cost goes is in the findings below ("Where the targets stand", and each round\'s table of what is left).'
+}
+
 function httpSection (http) {
   const s = http.settings
   const find = (framework, variant) => http.results.find(r => r.framework === framework && r.variant === variant)
@@ -102,6 +114,7 @@ function httpSection (http) {
     const duplicate = find(c.id, 'duplicate')
     lines.push(`| ${c.id} | ${fixed(bare.cpuPerRequest, 1)} | ${fixed(adapter.cpuPerRequest, 1)} | **${fixed(c.cpu.median)}×** (${spread(c.cpu)}) | ${target(c)}: ${verdict(met(c.cpu, c))} | ${int(bare.rps)} → ${int(adapter.rps)} | ${bare.latencyP99} → ${adapter.latencyP99} ms | ${duplicate === undefined ? '–' : fixed(duplicate.cpuPerRequest, 1)} |`)
   }
+  lines.push('', longRunGoal(http.comparisons.filter(c => c.kind === 'bare/adapter'), find))
   const missing = FRAMEWORKS.filter(f => !http.comparisons.some(c => c.id === f.framework)).map(f => f.framework)
   if (missing.length > 0) lines.push('', `Not measured in this run: ${missing.join(', ')}.`)
   const peers = http.results.filter(r => r.variant === 'peer')
