@@ -45,8 +45,9 @@ class Claim { constructor (readonly store: IdempotencyStore, readonly owner: str
 export type Answer = WebhookResponse | Promise<WebhookResponse>
 
 /**
- * A request's part in its delivery: its key (`dedupeKey(n)` of the notification it comes with), when it arrived (ms), `now` (a `Date.now()` read in the turn that
- * calls `deliver`: `receivedAt` itself when the body was in memory), its headers, the client's address and the log.
+ * A request's part in its delivery: its key (`dedupeKey(n)` of the notification it comes with), when it arrived
+ * (ms), `now` (a `Date.now()` read in the turn that calls `deliver`: `receivedAt` itself when the body was in
+ * memory), its headers, the client's address and the log.
  */
 export interface Arrival { key: string, receivedAt: number, now: number, headers: RequestHeaders, ip: string | undefined, log: Logger }
 
